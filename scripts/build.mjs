@@ -1,0 +1,26 @@
+// Bundles src/cli.ts into dist/ with code splitting, so that the commands a
+// user runs load only what they need (React, Ink and isomorphic-git live in
+// chunks that are imported lazily).
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // ink optionally talks to React DevTools; never in a CLI.
+  external: ['react-devtools-core'],
+  // Some bundled CommonJS dependencies call require(); give ESM a require.
+  banner: {
+    js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
