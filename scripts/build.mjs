@@ -2,11 +2,14 @@
 // user runs load only what they need (React, Ink and isomorphic-git live in
 // chunks that are imported lazily).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: {
+    cli: 'src/cli.ts',
+    ...(existsSync('src/generate/main.ts') ? { generate: 'src/generate/main.ts' } : {}),
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

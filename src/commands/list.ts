@@ -1,0 +1,177 @@
+/**
+ * `crm list [TYPE] [--where EXPR] [--sort FIELD] [--limit N]`: records as an
+ * aligned table on a terminal, tab-separated when piped, or JSON / CSV.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { CrmRecord } from '../model/record.js';
+import type { RecordType } from '../model/schema.js';
+import { examples, openRepository, recordJson, warnSkipped } from './shared.js';
+
+export interface ListOptions {
+  type?: string;
+  where?: string;
+  sort?: string;
+  limit?: number;
+  columns?: string;
+  format: 'table' | 'tsv' | 'csv' | 'json';
+}
+
+function get(r: CrmRecord, field: string): unknown {
+  if (field === 'id') return r.id;
+  if (field === 'type') return r.type;
+  if (field === 'path') return r.path;
+  let v: unknown = r.data;
+  for (const part of field.split('.')) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { amount?: unknown }).amount === 'number') {
+    return (v as { amount: number }).amount;
+  }
+  return v;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  const empty = (x: unknown) => x === undefined || x === null || x === '';
+  if (empty(a) && empty(b)) return 0;
+  if (empty(a)) return 1; // missing values last, whatever the direction
+  if (empty(b)) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+
+/** `--sort name`, `--sort -amount`, `--sort stage,-amount`. */
+export function sortRecords(records: CrmRecord[], spec: string): CrmRecord[] {
+  const keys = spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (s.startsWith('-') ? { field: s.slice(1), dir: -1 } : { field: s.replace(/^\+/, ''), dir: 1 }));
+  return [...records].sort((x, y) => {
+    for (const k of keys) {
+      const a = get(x, k.field);
+      const b = get(y, k.field);
+      const empty = (v: unknown) => v === undefined || v === null || v === '';
+      const c = compareValues(a, b);
+      if (c !== 0) return empty(a) || empty(b) ? c : c * k.dir;
+    }
+    return x.id.localeCompare(y.id);
+  });
+}
+
+export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<void> {
+  const { parseTypeName, TYPES, RECORD_TYPES } = await import('../model/schema.js');
+  let type: RecordType | undefined;
+  if (o.type) {
+    type = parseTypeName(o.type);
+    if (!type) {
+      throw new UsageError(`"${o.type}" is not a record type`, {
+        hint: 'Use one of: accounts, contacts, leads, opportunities (opps), cases, campaigns, interactions.',
+      });
+    }
+  }
+  let filter: ((r: CrmRecord) => boolean) | undefined;
+  if (o.where) {
+    const { compileFilter, describeFilterError, FilterError } = await import('../model/filter.js');
+    try {
+      const f = compileFilter(o.where, { now: io.now() });
+      filter = (r) => f(r.data, { id: r.id, type: r.type });
+    } catch (e) {
+      if (e instanceof FilterError) throw new UsageError(`bad --where expression:\n${describeFilterError(e)}`, { hint: 'See `crm list --help` for the filter language.' });
+      throw e;
+    }
+  }
+  const repo = await openRepository(io, cmd);
+  const loaded = repo.load(type ? [type] : RECORD_TYPES);
+  warnSkipped(io, loaded.issues);
+  let rows = loaded.records;
+  if (filter) rows = rows.filter(filter);
+  const defaultSort = type === 'interaction' ? '-at' : type ? TYPES[type].title : 'type,id';
+  rows = sortRecords(rows, o.sort ?? defaultSort);
+  if (o.limit !== undefined) rows = rows.slice(0, o.limit);
+
+  if (o.format === 'json') {
+    io.out(JSON.stringify(rows.map((r) => recordJson(r)), null, 2));
+    return;
+  }
+  const columns = o.columns
+    ? o.columns.split(',').map((c) => c.trim()).filter(Boolean)
+    : type
+      ? ['id', ...TYPES[type].columns]
+      : ['type', 'id', 'title', 'status', 'owner'];
+  const value = (r: CrmRecord, c: string): unknown => {
+    if (c === 'title') return TYPES[r.type].title === 'name' ? r.data.name ?? r.data.subject : r.data.subject ?? r.data.name;
+    if (c === 'status' && !type) return r.data.status ?? r.data.stage ?? r.data.kind;
+    return get(r, c);
+  };
+  const { cellText, alignedTable, csv, tsv } = await import('../format/text.js');
+  if (o.format === 'csv') {
+    io.out(csv(columns, rows.map((r) => columns.map((c) => cellText(value(r, c))))));
+    return;
+  }
+  if (o.format === 'tsv' || !io.isTTY) {
+    if (rows.length > 0) io.out(tsv(rows.map((r) => columns.map((c) => cellText(value(r, c))))));
+    return;
+  }
+  if (rows.length === 0) {
+    io.err(`No ${type ? TYPES[type].folder : 'records'}${o.where ? ' match' : ' yet'}.`);
+    return;
+  }
+  const { displayValue } = await import('../format/values.js');
+  const { palette } = await import('../format/color.js');
+  const c = palette(io.color);
+  const numeric = columns.map((col) => rows.some((r) => typeof value(r, col) === 'number'));
+  io.out(
+    alignedTable(
+      columns.map((h) => h.toUpperCase()),
+      rows.map((r) => columns.map((col) => displayValue(value(r, col), repo.config.timezone))),
+      { align: numeric.map((n) => (n ? 'right' : 'left')), maxWidth: io.columns, header: (s) => c.bold(s) },
+    ),
+  );
+  io.err(c.dim(`${rows.length} ${type ? TYPES[type].folder : 'records'}`));
+}
+
+export function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number ≥ 0.');
+  return n;
+}
+
+export function register(program: Command, io: Io): void {
+  program
+    .command('list')
+    .alias('ls')
+    .description('list records: an aligned table on a terminal, tab-separated when piped')
+    .argument('[type]', 'accounts, contacts, leads, opportunities (opps), cases, campaigns, interactions; all when omitted')
+    .option('-w, --where <expr>', 'only records matching the filter expression (see below)')
+    .option('-s, --sort <fields>', 'sort by fields, comma-separated; -field for descending')
+    .option('-n, --limit <n>', 'at most n records', wholeNumber)
+    .option('-c, --columns <fields>', 'columns to show, comma-separated (any field, custom too)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'tsv', 'csv', 'json']).default('table'))
+    .option('--json', 'same as --format json')
+    .addHelpText(
+      'after',
+      `
+Filter expressions (--where):
+  field = value, !=, <, >, <=, >=      numbers compare as numbers, dates as dates
+  field ~ text                          contains, ignoring case
+  tags has vip                          a list contains a value
+  owner = null                          no value
+  and, or, not, ( )                     combine; quote values with spaces: name ~ "acme srl"
+  created >= -30d                       relative dates: today, yesterday, -7d, -2w, -3m, -1y
+${examples([
+  "$ crm list leads --where 'status = new and source = web'",
+  "$ crm list opps --where 'stage != won and stage != lost and amount >= 10000' --sort -amount",
+  "$ crm list contacts --columns name,email,account --format csv > contacts.csv",
+  "$ crm list interactions --where 'at >= -7d' --limit 20",
+])}`,
+    )
+    .action(async (type: string | undefined, opts: { where?: string; sort?: string; limit?: number; columns?: string; format: ListOptions['format']; json?: boolean }, command: Command) => {
+      await runList(io, command, {
+        ...(type ? { type } : {}),
+        ...(opts.where ? { where: opts.where } : {}),
+        ...(opts.sort ? { sort: opts.sort } : {}),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(opts.columns ? { columns: opts.columns } : {}),
+        format: opts.json ? 'json' : opts.format,
+      });
+    });
+}

@@ -1,0 +1,143 @@
+/**
+ * Git plumbing for the repository layer: find the work tree, work out who
+ * the author is, and make one commit of a set of paths (isomorphic-git).
+ * Imported lazily: reading commands never load isomorphic-git.
+ */
+import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Config } from './config.js';
+
+export interface Author {
+  name: string;
+  email: string;
+  /** The crm.yaml user handle, when the author is one of the users. */
+  handle?: string;
+}
+
+/** The top of the git work tree containing `dir`, or undefined. */
+export function findGitRoot(dir: string): string | undefined {
+  let d = dir;
+  for (;;) {
+    if (fs.existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** Minimal reader of `[user] name/email` in git config files. */
+function readGitConfigUser(file: string): { name?: string; email?: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const out: { name?: string; email?: string } = {};
+  let section = '';
+  for (const line of text.split(/\r?\n/)) {
+    const s = /^\s*\[([^\]]+)\]/.exec(line);
+    if (s?.[1]) {
+      section = s[1].trim().toLowerCase();
+      continue;
+    }
+    if (section !== 'user') continue;
+    const kv = /^\s*(name|email)\s*=\s*(.*?)\s*$/i.exec(line);
+    if (kv?.[1] && kv[2] !== undefined) {
+      const v = kv[2].replace(/^"(.*)"$/, '$1');
+      if (kv[1].toLowerCase() === 'name') out.name ??= v;
+      else out.email ??= v;
+    }
+  }
+  return out;
+}
+
+/**
+ * Who is acting: `CRM_USER` (a crm.yaml handle, an email, or "Name <email>"),
+ * else git config (repository, then global), matched to a crm.yaml user by
+ * email or name; else the login name.
+ */
+export function resolveAuthor(config: Config, gitRoot: string | undefined, env: Record<string, string | undefined>): Author {
+  const fromUser = (u: Config['users'][number]): Author => ({
+    name: u.name ?? u.handle,
+    email: u.email ?? `${u.handle}@users.noreply.crm`,
+    handle: u.handle,
+  });
+  const wanted = env.CRM_USER?.trim();
+  if (wanted) {
+    const byHandle = config.users.find((u) => u.handle === wanted || u.email === wanted);
+    if (byHandle) return fromUser(byHandle);
+    const m = /^(.*?)\s*<([^>]+)>$/.exec(wanted);
+    if (m?.[2]) {
+      const u = config.users.find((x) => x.email === m[2]);
+      return u ? fromUser(u) : { name: m[1] || m[2], email: m[2] };
+    }
+    return { name: wanted, email: `${wanted}@users.noreply.crm` };
+  }
+  const files: string[] = [];
+  if (gitRoot) files.push(join(gitRoot, '.git', 'config'));
+  if (env.GIT_CONFIG_GLOBAL) files.push(env.GIT_CONFIG_GLOBAL);
+  const home = env.HOME ?? homedir();
+  files.push(join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'git', 'config'), join(home, '.gitconfig'));
+  let name = env.GIT_AUTHOR_NAME;
+  let email = env.GIT_AUTHOR_EMAIL;
+  for (const f of files) {
+    if (name && email) break;
+    const u = readGitConfigUser(f);
+    name ??= u.name;
+    email ??= u.email;
+  }
+  const match = config.users.find((u) => (email && u.email === email) || (name && (u.name === name || u.handle === name)));
+  if (match) return { ...fromUser(match), ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  let login = 'crm';
+  try {
+    login = userInfo().username || login;
+  } catch {
+    // no passwd entry
+  }
+  return { name: name ?? login, email: email ?? `${login}@localhost` };
+}
+
+/** Make one commit of `paths` (relative to the git root): added/changed files staged, missing ones removed. */
+export async function commitPaths(gitRoot: string, paths: readonly string[], message: string, author: Author, now: Date): Promise<string> {
+  const { default: git } = await import('isomorphic-git');
+  for (const filepath of paths) {
+    if (fs.existsSync(join(gitRoot, filepath))) {
+      await git.add({ fs, dir: gitRoot, filepath });
+    } else {
+      try {
+        await git.remove({ fs, dir: gitRoot, filepath });
+      } catch {
+        // was never tracked
+      }
+    }
+  }
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return git.commit({
+    fs,
+    dir: gitRoot,
+    message,
+    author: { name: author.name, email: author.email, timestamp, timezoneOffset: 0 },
+  });
+}
+
+export async function initRepository(dir: string): Promise<void> {
+  const { default: git } = await import('isomorphic-git');
+  await git.init({ fs, dir, defaultBranch: 'main' });
+}
+
+/**
+ * Whether `path` (relative to the git root) ever existed in any commit
+ * reachable from a ref: ids are never reused. Uses the git CLI when present
+ * (milliseconds); without it only the working tree is consulted.
+ */
+export function everExisted(gitRoot: string, path: string): boolean {
+  const r = spawnSync('git', ['log', '--all', '-1', '--format=%H', '--', path], {
+    cwd: gitRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return r.status === 0 && r.stdout.trim().length > 0;
+}

@@ -1,0 +1,399 @@
+/**
+ * The one place that touches the file system: finding the repository,
+ * loading crm.yaml and records, the lock under `.crm/`, and applying a
+ * planned set of changes atomically with exactly one git commit.
+ */
+import * as fs from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ConflictError, CrmError } from '../errors.js';
+import { resolveConfig, ConfigError, type Config } from './config.js';
+import { FrontMatterError, parseYaml } from './frontmatter.js';
+import type { Issue } from './issues.js';
+import { recordPath, type CrmRecord } from './record.js';
+import { commitPaths, everExisted, findGitRoot, resolveAuthor, type Author } from './git.js';
+import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
+import { readRecordFile } from './validate.js';
+
+export const CONFIG_FILE = 'crm.yaml';
+export const STATE_DIR = '.crm';
+
+/** One planned change of one file: `before` must still be on disk; `after` null deletes. */
+export interface Change {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface FindOptions {
+  repo?: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** `--repo DIR`, else `CRM_REPO`, else the nearest directory upwards with a crm.yaml. */
+export function findRoot(options: FindOptions): string {
+  const explicit = options.repo ?? options.env.CRM_REPO;
+  if (explicit) {
+    const dir = resolve(options.cwd, explicit);
+    if (!fs.existsSync(join(dir, CONFIG_FILE))) {
+      throw new CrmError(`${dir} is not a CRM repository: it has no ${CONFIG_FILE}`, {
+        hint: `Check the path given with ${options.repo ? '--repo' : 'CRM_REPO'}, or create one with \`crm init ${explicit}\`.`,
+        exitCode: 2,
+      });
+    }
+    return dir;
+  }
+  let d = resolve(options.cwd);
+  for (;;) {
+    if (fs.existsSync(join(d, CONFIG_FILE))) return d;
+    const up = resolve(d, '..');
+    if (up === d) break;
+    d = up;
+  }
+  throw new CrmError(`not inside a CRM repository (no ${CONFIG_FILE} in ${options.cwd} or any parent)`, {
+    hint: 'Run `crm init` to create one here, or pass --repo DIR (or set CRM_REPO).',
+    exitCode: 2,
+  });
+}
+
+export function loadConfig(root: string): Config {
+  const path = join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CrmError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return resolveConfig(parseYaml(text));
+  } catch (e) {
+    if (e instanceof FrontMatterError) {
+      throw new CrmError(`${CONFIG_FILE}:${e.line}: ${e.message}`, { where: `${CONFIG_FILE}:${e.line}`, hint: `Fix ${CONFIG_FILE}; every key is optional.` });
+    }
+    if (e instanceof ConfigError) {
+      throw new CrmError(`${CONFIG_FILE}: ${e.message}`, { hint: `See the crm.yaml section of docs/format.md.` });
+    }
+    throw e;
+  }
+}
+
+/** Every record file path of a type (repository-relative, POSIX), including misplaced ones. */
+export function listFiles(root: string, type: RecordType): string[] {
+  const folder = TYPES[type].folder;
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (depth < 4) walk(p, depth + 1);
+      } else if (e.isFile()) {
+        out.push(p);
+      }
+    }
+  };
+  walk(folder, 0);
+  return out.sort();
+}
+
+export interface Loaded {
+  records: CrmRecord[];
+  /** Files that could not be read as records (parse errors, misplaced files). */
+  issues: Issue[];
+}
+
+export function loadRecords(root: string, types: readonly RecordType[] = RECORD_TYPES): Loaded {
+  const records: CrmRecord[] = [];
+  const issues: Issue[] = [];
+  for (const type of types) {
+    for (const path of listFiles(root, type)) {
+      let raw: string;
+      try {
+        raw = fs.readFileSync(join(root, path), 'utf8');
+      } catch (e) {
+        issues.push({ path, line: 1, code: 'unreadable', message: `cannot read: ${(e as Error).message}`, severity: 'error' });
+        continue;
+      }
+      const r = readRecordFile(path, raw);
+      if (r.record) records.push(r.record);
+      issues.push(...r.issues);
+    }
+  }
+  return { records, issues };
+}
+
+// ---------------------------------------------------------------------------
+// The lock
+
+const LOCK_WAIT_MS = 15_000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Hold `.crm/lock` while `fn` runs, so that two crm processes never
+ * interleave their reads, plans and writes. Waits for a live holder (up to
+ * 15 s), and takes over a lock left by a process that no longer exists.
+ */
+export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const dir = join(root, STATE_DIR);
+  fs.mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'lock');
+  const started = Date.now();
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = fs.openSync(lock, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try {
+        holder = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+      } catch {
+        // vanished between open and read: try again
+      }
+      if (Number.isFinite(holder) && holder > 0 && !pidAlive(holder)) {
+        // Stale lock of a process killed mid-write: take it over.
+        try {
+          fs.rmSync(lock, { force: true });
+        } catch {
+          // another process took it over first
+        }
+        continue;
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) {
+        throw new ConflictError(`another crm process (pid ${Number.isFinite(holder) ? holder : '?'}) is changing this repository`, {
+          hint: `Wait for it to finish. If no crm is running, remove ${relative(process.cwd(), lock) || lock}.`,
+        });
+      }
+      await sleep(Math.min(25 + attempt * 10, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Applying changes
+
+function readOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+function safePath(root: string, path: string): string {
+  const abs = resolve(root, path);
+  if (!abs.startsWith(root + sep) || path.split('/').includes('..')) {
+    throw new CrmError(`refusing to write outside the repository: ${path}`);
+  }
+  return abs;
+}
+
+/**
+ * Write the changes: first verify every `before` against the disk (a file
+ * changed behind our back is a conflict and nothing is written), then write
+ * each `after` to a temporary file and rename it into place. Each file is
+ * therefore always either as it was or as intended; if a step fails, the
+ * files already replaced are put back.
+ */
+export function applyChanges(root: string, changes: readonly Change[], debugDelayMs = 0): void {
+  for (const c of changes) {
+    const current = readOrNull(safePath(root, c.path));
+    if (current !== c.before) {
+      throw new ConflictError(`${c.path} changed on disk since it was read; nothing was written`, {
+        where: c.path,
+        hint: 'Run the command again (it will read the new version).',
+      });
+    }
+  }
+  const tmpDir = join(root, STATE_DIR, 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const staged: { abs: string; tmp: string | null; before: string | null }[] = [];
+  try {
+    for (const c of changes) {
+      const abs = safePath(root, c.path);
+      let tmp: string | null = null;
+      if (c.after !== null) {
+        tmp = join(tmpDir, `${randomBytes(6).toString('hex')}.md`);
+        const fd = fs.openSync(tmp, 'w');
+        try {
+          fs.writeSync(fd, c.after);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+      staged.push({ abs, tmp, before: c.before });
+    }
+  } catch (e) {
+    for (const s of staged) if (s.tmp) fs.rmSync(s.tmp, { force: true });
+    throw e;
+  }
+  const done: typeof staged = [];
+  try {
+    for (const s of staged) {
+      if (debugDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, debugDelayMs);
+      if (s.tmp) {
+        fs.mkdirSync(join(s.abs, '..'), { recursive: true });
+        fs.renameSync(s.tmp, s.abs);
+      } else {
+        fs.rmSync(s.abs, { force: true });
+      }
+      done.push(s);
+    }
+  } catch (e) {
+    for (const s of done.reverse()) {
+      try {
+        if (s.before === null) fs.rmSync(s.abs, { force: true });
+        else fs.writeFileSync(s.abs, s.before);
+      } catch {
+        // best effort; the error below tells the user
+      }
+    }
+    for (const s of staged) if (s.tmp) fs.rmSync(s.tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Remove temporary files left by a process killed mid-write. */
+export function cleanTemp(root: string): void {
+  const tmpDir = join(root, STATE_DIR, 'tmp');
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpDir);
+  } catch {
+    return;
+  }
+  for (const n of names) fs.rmSync(join(tmpDir, n), { force: true });
+}
+
+export function readFileIn(root: string, path: string): string | null {
+  return readOrNull(safePath(root, path));
+}
+
+export function assertInside(root: string, path: string): void {
+  safePath(root, path);
+}
+
+
+// ---------------------------------------------------------------------------
+// The repository as commands use it
+
+
+export interface MutateOptions {
+  dryRun?: boolean;
+  /** false: write the files but make no commit (--no-commit). */
+  commit?: boolean;
+}
+
+export interface MutateResult {
+  changes: Change[];
+  commit?: string;
+  /** Why no commit was made, when none was. */
+  noCommitReason?: string;
+}
+
+export class Repository {
+  private cache = new Map<string, Loaded>();
+  private authorCache: Author | undefined;
+  readonly gitRoot: string | undefined;
+
+  constructor(
+    readonly root: string,
+    readonly config: Config,
+    readonly env: Record<string, string | undefined>,
+    readonly now: () => Date,
+  ) {
+    this.gitRoot = findGitRoot(root);
+  }
+
+  static open(options: FindOptions & { now: () => Date }): Repository {
+    const root = findRoot(options);
+    return new Repository(root, loadConfig(root), options.env, options.now);
+  }
+
+  /** Records of the given types (all by default), read once per process. */
+  load(types: readonly RecordType[] = RECORD_TYPES): Loaded {
+    const key = [...types].sort().join(',');
+    let l = this.cache.get(key);
+    if (!l) {
+      l = loadRecords(this.root, types);
+      this.cache.set(key, l);
+    }
+    return l;
+  }
+
+  author(): Author {
+    this.authorCache ??= resolveAuthor(this.config, this.gitRoot, this.env);
+    return this.authorCache;
+  }
+
+  /** Whether an id is taken now, or was ever used by a record of that type (ids are never reused). */
+  idTaken(type: RecordType, id: string, records: readonly CrmRecord[]): boolean {
+    if (records.some((r) => r.type === type && r.id === id)) return true;
+    if (type === 'interaction') return false; // checked across month folders by the loader
+    const path = recordPath(type, id);
+    if (fs.existsSync(join(this.root, path))) return true;
+    if (!this.gitRoot) return false;
+    return everExisted(this.gitRoot, relative(this.gitRoot, join(this.root, path)).split(sep).join('/'));
+  }
+
+  /**
+   * Plan and apply one user action under the lock: `plan` sees the records
+   * as they are now and returns the changes; they are written atomically and
+   * committed as one commit with `message`.
+   */
+  async mutate(
+    message: string | ((changes: Change[]) => string),
+    plan: (loaded: Loaded) => Change[] | Promise<Change[]>,
+    options: MutateOptions = {},
+  ): Promise<MutateResult> {
+    if (options.dryRun) {
+      const changes = await plan(loadRecords(this.root));
+      return { changes, noCommitReason: 'dry run' };
+    }
+    return withLock(this.root, async () => {
+      cleanTemp(this.root);
+      this.cache.clear();
+      const loaded = loadRecords(this.root);
+      const changes = (await plan(loaded)).filter((c) => c.before !== c.after);
+      if (changes.length === 0) return { changes };
+      const delay = Number(this.env.CRM_DEBUG_WRITE_DELAY_MS ?? 0);
+      applyChanges(this.root, changes, Number.isFinite(delay) ? delay : 0);
+      this.cache.clear();
+      const msg = typeof message === 'function' ? message(changes) : message;
+      if (options.commit === false) return { changes, noCommitReason: '--no-commit' };
+      if (!this.config.commit) return { changes, noCommitReason: 'crm.yaml has git.commit: false' };
+      if (!this.gitRoot) return { changes, noCommitReason: 'not a git repository' };
+      const paths = changes.map((c) => relative(this.gitRoot!, join(this.root, c.path)).split(sep).join('/'));
+      const commit = await commitPaths(this.gitRoot, paths, msg, this.author(), this.now());
+      return { changes, commit };
+    });
+  }
+}
