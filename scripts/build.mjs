@@ -4,7 +4,9 @@
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// `--clean` empties dist/ first; by default chunks are overwritten in place so
+// that a build never pulls files from under a running test.
+if (process.argv.includes('--clean')) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: {
     cli: 'src/cli.ts',
