@@ -141,3 +141,104 @@ export function everExisted(gitRoot: string, path: string): boolean {
   });
   return r.status === 0 && r.stdout.trim().length > 0;
 }
+
+interface TreeEntry {
+  mode: string;
+  path: string;
+  oid: string;
+  type: 'blob' | 'tree' | 'commit';
+}
+
+/** git's tree order: byte order of names, directories compared as "name/". */
+function treeOrder(a: TreeEntry, b: TreeEntry): number {
+  const ka = a.type === 'tree' ? `${a.path}/` : a.path;
+  const kb = b.type === 'tree' ? `${b.path}/` : b.path;
+  return Buffer.compare(Buffer.from(ka), Buffer.from(kb));
+}
+
+/**
+ * One commit of `paths` written straight to the object store: the new
+ * blobs, only the trees on the changed paths, the commit and the branch ref;
+ * then the index entries of those paths are patched so `git status` stays
+ * clean. Costs O(depth × changed files), not O(repository). Returns
+ * undefined when it cannot (no commit yet, detached HEAD, unusual index):
+ * the caller then uses `commitPaths`.
+ */
+export async function commitPathsFast(gitRoot: string, paths: readonly string[], message: string, author: Author, now: Date): Promise<string | undefined> {
+  const { default: git } = await import('isomorphic-git');
+  const { patchIndex } = await import('./git-index.js');
+  const dir = gitRoot;
+  let branchRef: string;
+  let parent: string;
+  try {
+    const head = await git.resolveRef({ fs, dir, ref: 'HEAD', depth: 1 });
+    if (!head.startsWith('refs/heads/')) return undefined;
+    branchRef = head;
+    parent = await git.resolveRef({ fs, dir, ref: branchRef });
+  } catch {
+    return undefined;
+  }
+  const { commit } = await git.readCommit({ fs, dir, oid: parent });
+
+  // Blob ids and the changes grouped by directory.
+  const updates: { path: string; oid: string | null; stat?: fs.BigIntStats }[] = [];
+  for (const p of paths) {
+    const abs = join(gitRoot, p);
+    let content: Buffer | undefined;
+    try {
+      content = fs.readFileSync(abs);
+    } catch {
+      content = undefined;
+    }
+    if (content === undefined) updates.push({ path: p, oid: null });
+    else {
+      const oid = await git.writeBlob({ fs, dir, blob: content });
+      updates.push({ path: p, oid, stat: fs.statSync(abs, { bigint: true }) });
+    }
+  }
+
+  const rewrite = async (treeOid: string | undefined, prefix: string, changes: typeof updates): Promise<string | undefined> => {
+    let entries: TreeEntry[] = [];
+    if (treeOid) entries = (await git.readTree({ fs, dir, oid: treeOid })).tree as TreeEntry[];
+    const byName = new Map(entries.map((e) => [e.path, e]));
+    const sub = new Map<string, typeof updates>();
+    for (const c of changes) {
+      const rest = c.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) {
+        if (c.oid === null) byName.delete(rest);
+        else byName.set(rest, { mode: '100644', path: rest, oid: c.oid, type: 'blob' });
+      } else {
+        const name = rest.slice(0, slash);
+        if (!sub.has(name)) sub.set(name, []);
+        sub.get(name)!.push(c);
+      }
+    }
+    for (const [name, list] of sub) {
+      const existing = byName.get(name);
+      const oid = await rewrite(existing?.type === 'tree' ? existing.oid : undefined, `${prefix}${name}/`, list);
+      if (oid === undefined) byName.delete(name);
+      else byName.set(name, { mode: '040000', path: name, oid, type: 'tree' });
+    }
+    if (byName.size === 0) return undefined;
+    const tree = [...byName.values()].sort(treeOrder);
+    return git.writeTree({ fs, dir, tree });
+  };
+  const tree = (await rewrite(commit.tree, '', updates)) ?? (await git.writeTree({ fs, dir, tree: [] }));
+  const seconds = Math.floor(now.getTime() / 1000);
+  const who = { name: author.name, email: author.email, timestamp: seconds, timezoneOffset: 0 };
+  const oid = await git.writeCommit({
+    fs,
+    dir,
+    commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: [parent], author: who, committer: who },
+  });
+  await git.writeRef({ fs, dir, ref: branchRef, value: oid, force: true });
+  if (!patchIndex(gitRoot, updates)) {
+    // Fall back to isomorphic-git's index handling for these paths.
+    for (const u of updates) {
+      if (u.oid === null) await git.remove({ fs, dir, filepath: u.path }).catch(() => undefined);
+      else await git.add({ fs, dir, filepath: u.path });
+    }
+  }
+  return oid;
+}

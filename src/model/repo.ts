@@ -11,9 +11,10 @@ import { resolveConfig, ConfigError, type Config } from './config.js';
 import { FrontMatterError, parseYaml } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import { recordPath, type CrmRecord } from './record.js';
-import { commitPaths, everExisted, findGitRoot, resolveAuthor, type Author } from './git.js';
+import { commitPaths, commitPathsFast, everExisted, findGitRoot, resolveAuthor, type Author } from './git.js';
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
+import { loadType } from './cache.js';
 
 export const CONFIG_FILE = 'crm.yaml';
 export const STATE_DIR = '.crm';
@@ -109,7 +110,21 @@ export interface Loaded {
   issues: Issue[];
 }
 
-export function loadRecords(root: string, types: readonly RecordType[] = RECORD_TYPES): Loaded {
+/** Records of the given types through the index (.crm/index), refreshed for whatever changed on disk. */
+export function loadRecords(root: string, types: readonly RecordType[] = RECORD_TYPES, env: Record<string, string | undefined> = process.env): Loaded {
+  if (env.CRM_NO_INDEX) return loadRecordsDirect(root, types);
+  const records: CrmRecord[] = [];
+  const issues: Issue[] = [];
+  for (const type of types) {
+    const l = loadType(root, type);
+    records.push(...l.records);
+    issues.push(...l.issues);
+  }
+  return { records, issues };
+}
+
+/** Records read straight from the files, bypassing the index. */
+export function loadRecordsDirect(root: string, types: readonly RecordType[] = RECORD_TYPES): Loaded {
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   for (const type of types) {
@@ -343,7 +358,7 @@ export class Repository {
     const key = [...types].sort().join(',');
     let l = this.cache.get(key);
     if (!l) {
-      l = loadRecords(this.root, types);
+      l = loadRecords(this.root, types, this.env);
       this.cache.set(key, l);
     }
     return l;
@@ -375,13 +390,13 @@ export class Repository {
     options: MutateOptions = {},
   ): Promise<MutateResult> {
     if (options.dryRun) {
-      const changes = await plan(loadRecords(this.root));
+      const changes = await plan(loadRecords(this.root, RECORD_TYPES, this.env));
       return { changes, noCommitReason: 'dry run' };
     }
     return withLock(this.root, async () => {
       cleanTemp(this.root);
       this.cache.clear();
-      const loaded = loadRecords(this.root);
+      const loaded = loadRecords(this.root, RECORD_TYPES, this.env);
       const changes = (await plan(loaded)).filter((c) => c.before !== c.after);
       if (changes.length === 0) return { changes };
       const delay = Number(this.env.CRM_DEBUG_WRITE_DELAY_MS ?? 0);
@@ -392,7 +407,9 @@ export class Repository {
       if (!this.config.commit) return { changes, noCommitReason: 'crm.yaml has git.commit: false' };
       if (!this.gitRoot) return { changes, noCommitReason: 'not a git repository' };
       const paths = changes.map((c) => relative(this.gitRoot!, join(this.root, c.path)).split(sep).join('/'));
-      const commit = await commitPaths(this.gitRoot, paths, msg, this.author(), this.now());
+      const commit =
+        (await commitPathsFast(this.gitRoot, paths, msg, this.author(), this.now())) ??
+        (await commitPaths(this.gitRoot, paths, msg, this.author(), this.now()));
       return { changes, commit };
     });
   }
