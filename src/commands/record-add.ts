@@ -108,9 +108,9 @@ export async function runAdd(io: Io, cmd: Command, o: AddOptions): Promise<strin
   const result = await repo.mutate(
     () => `crm: add ${o.type} ${created?.id} "${o.title}"`,
     (loaded) => {
-      const id = newId(o.title, (candidate) => repo.idTaken(o.type, candidate, loaded.records), o.type);
+      const id = newId(o.title, (candidate) => repo.idTaken(o.type, candidate, loaded), o.type);
       const plan = createRecord(o.type, id, draft.data, draft.body);
-      assertValid(plan.record, repo.config, existsIn(loaded.records, [plan.record]));
+      assertValid(plan.record, repo.config, (t, x) => (t === o.type && x === id) || loaded.exists(t, x));
       created = { id, path: plan.record.path, data: plan.record.data, body: draft.body };
       return [plan.change];
     },

@@ -18,15 +18,14 @@ export interface SetOptions {
 
 export async function runSet(io: Io, cmd: Command, o: SetOptions): Promise<void> {
   const repo = await openRepository(io, cmd);
-  const { findRecord } = await import('../model/lookup.js');
-  const { assign, assertValid, existsIn, updateExisting } = await import('../model/change.js');
+  const { assign, assertValid, updateExisting } = await import('../model/change.js');
   const author = repo.author();
   let after: import('../model/record.js').CrmRecord | undefined;
   let label = o.ref;
   const result = await repo.mutate(
     () => `crm: ${o.assignments.every((a) => a.text === null) ? 'unset' : 'set'} ${label} ${o.assignments.map((a) => a.key).join(', ')}`,
     async (loaded) => {
-      const record = findRecord(loaded.records, o.ref);
+      const record = loaded.find(o.ref);
       label = `${record.type}/${record.id}`;
       if (record.type === 'lead' && record.data.status === 'converted' && !o.force) {
         throw new UsageError(`lead ${record.id} is converted; its data now lives on the contact, account and opportunity`, {
@@ -41,7 +40,7 @@ export async function runSet(io: Io, cmd: Command, o: SetOptions): Promise<void>
       }
       const next = assign(record.type, record.data, values, { now: io.now(), by: author.handle });
       const planned = updateExisting(record, next);
-      assertValid(planned.record, repo.config, existsIn(loaded.records));
+      assertValid(planned.record, repo.config, (t, id) => loaded.exists(t, id));
       after = planned.record;
       return [planned.change];
     },

@@ -11,6 +11,8 @@ import { resolveConfig, ConfigError, type Config } from './config.js';
 import { FrontMatterError, parseYaml } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import { recordPath, type CrmRecord } from './record.js';
+import { findRecord, parseRef } from './lookup.js';
+import { idProblem } from './ids.js';
 import { commitPaths, commitPathsFast, everExisted, findGitRoot, resolveAuthor, type Author } from './git.js';
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
@@ -318,6 +320,78 @@ export function assertInside(root: string, path: string): void {
 
 
 // ---------------------------------------------------------------------------
+// A lazy view of the records, for planning writes
+
+/**
+ * What a write plans against: `records` and `issues` load every type on
+ * first use (through the index), while `find`, `exists` and `ofType` answer
+ * from single files or one type, so changing one record does not read the
+ * whole repository.
+ */
+export class RecordView implements Loaded {
+  private all: Loaded | undefined;
+  private byType = new Map<RecordType, Loaded>();
+
+  constructor(
+    readonly root: string,
+    private readonly env: Record<string, string | undefined>,
+  ) {}
+
+  get records(): CrmRecord[] {
+    this.all ??= loadRecords(this.root, RECORD_TYPES, this.env);
+    return this.all.records;
+  }
+
+  get issues(): Issue[] {
+    this.all ??= loadRecords(this.root, RECORD_TYPES, this.env);
+    return this.all.issues;
+  }
+
+  /** Records of one type. */
+  ofType(type: RecordType): CrmRecord[] {
+    if (this.all) return this.all.records.filter((r) => r.type === type);
+    let l = this.byType.get(type);
+    if (!l) {
+      l = loadRecords(this.root, [type], this.env);
+      this.byType.set(type, l);
+    }
+    return l.records;
+  }
+
+  /** Whether a record file of that type and id exists (interactions: through the index). */
+  exists(type: RecordType, id: string): boolean {
+    if (type === 'interaction') return this.ofType(type).some((r) => r.id === id);
+    if (this.all) return this.all.records.some((r) => r.type === type && r.id === id);
+    return fs.existsSync(join(this.root, recordPath(type, id)));
+  }
+
+  /** The record named by `ref` (ID or TYPE/ID), read from its file when the id says where it is. */
+  find(ref: string, types?: readonly RecordType[]): CrmRecord {
+    const parts = parseRef(ref.trim());
+    const candidates = (parts.type ? [parts.type] : (types ?? RECORD_TYPES)).filter((t) => t !== 'interaction' && (!types || types.includes(t)));
+    if (idProblem(parts.id) === undefined) {
+      const hits: CrmRecord[] = [];
+      for (const t of candidates) {
+        const path = recordPath(t, parts.id);
+        let raw: string;
+        try {
+          raw = fs.readFileSync(join(this.root, path), 'utf8');
+        } catch {
+          continue;
+        }
+        const r = readRecordFile(path, raw);
+        if (r.record) hits.push(r.record);
+      }
+      if (hits.length === 1 && (parts.type || !(types ?? RECORD_TYPES).includes('interaction') || !this.exists('interaction', parts.id))) {
+        return hits[0]!;
+      }
+    }
+    // Interactions, ambiguity, typos: the full lookup with suggestions.
+    return findRecord(this.records, ref, types);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The repository as commands use it
 
 
@@ -370,8 +444,8 @@ export class Repository {
   }
 
   /** Whether an id is taken now, or was ever used by a record of that type (ids are never reused). */
-  idTaken(type: RecordType, id: string, records: readonly CrmRecord[]): boolean {
-    if (records.some((r) => r.type === type && r.id === id)) return true;
+  idTaken(type: RecordType, id: string, records: readonly CrmRecord[] | RecordView): boolean {
+    if (records instanceof RecordView ? records.exists(type, id) : records.some((r) => r.type === type && r.id === id)) return true;
     if (type === 'interaction') return false; // checked across month folders by the loader
     const path = recordPath(type, id);
     if (fs.existsSync(join(this.root, path))) return true;
@@ -386,18 +460,17 @@ export class Repository {
    */
   async mutate(
     message: string | ((changes: Change[]) => string),
-    plan: (loaded: Loaded) => Change[] | Promise<Change[]>,
+    plan: (view: RecordView) => Change[] | Promise<Change[]>,
     options: MutateOptions = {},
   ): Promise<MutateResult> {
     if (options.dryRun) {
-      const changes = await plan(loadRecords(this.root, RECORD_TYPES, this.env));
+      const changes = await plan(new RecordView(this.root, this.env));
       return { changes, noCommitReason: 'dry run' };
     }
     return withLock(this.root, async () => {
       cleanTemp(this.root);
       this.cache.clear();
-      const loaded = loadRecords(this.root, RECORD_TYPES, this.env);
-      const changes = (await plan(loaded)).filter((c) => c.before !== c.after);
+      const changes = (await plan(new RecordView(this.root, this.env))).filter((c) => c.before !== c.after);
       if (changes.length === 0) return { changes };
       const delay = Number(this.env.CRM_DEBUG_WRITE_DELAY_MS ?? 0);
       applyChanges(this.root, changes, Number.isFinite(delay) ? delay : 0);
