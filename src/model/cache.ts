@@ -25,7 +25,7 @@ import { TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the entry shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 4;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
@@ -100,13 +100,14 @@ function scan(root: string, type: RecordType): Map<string, fs.Stats> {
   return out;
 }
 
-function textOf(data: Data, body: string): string {
+export function textOf(data: Data, body: string): string {
+  // Same layout as search.ts searchTextOf: seven fields, tags, then the body.
   const parts: string[] = [];
   for (const k of ['name', 'subject', 'email', 'company', 'phone', 'website', 'title']) {
     const v = data[k];
-    if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));
+    parts.push(typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   }
-  if (Array.isArray(data.tags)) parts.push(data.tags.join(' '));
+  parts.push(Array.isArray(data.tags) ? data.tags.join(' ') : '');
   parts.push(body.length > BODY_IN_TEXT ? body.slice(0, BODY_IN_TEXT) : body);
   return parts.join('\n').toLowerCase();
 }
@@ -179,7 +180,7 @@ function journalLength(root: string, type: RecordType): number {
   }
 }
 
-function makeRecord(root: string, type: RecordType, path: string, id: string, data: Data): CrmRecord {
+function makeRecord(root: string, type: RecordType, path: string, id: string, data: Data, text: string): CrmRecord {
   let raw: string | undefined;
   let body: string | undefined;
   const read = () => {
@@ -192,6 +193,7 @@ function makeRecord(root: string, type: RecordType, path: string, id: string, da
   const rec = { type, id, path, data } as CrmRecord;
   Object.defineProperty(rec, 'raw', { enumerable: true, get: () => (read(), raw as string) });
   Object.defineProperty(rec, 'body', { enumerable: true, get: () => (read(), body as string) });
+  Object.defineProperty(rec, 'searchText', { enumerable: false, value: text });
   return rec;
 }
 
@@ -245,7 +247,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
     if (!e) continue;
     if (e.issues) issues.push(...e.issues);
     if (e.data && e.id) {
-      records.push(makeRecord(root, type, path, e.id, e.data));
+      records.push(makeRecord(root, type, path, e.id, e.data, e.text));
       text.set(path, e.text);
     }
   }

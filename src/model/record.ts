@@ -14,6 +14,8 @@ export interface CrmRecord {
   body: string;
   /** The file's exact text as read (what `before` of a change must match). */
   raw: string;
+  /** Lowercase text that search looks in (set by the index; computed when absent). */
+  searchText?: string;
 }
 
 /** Path of a record; interactions go under the year/month of their `at`. */

@@ -1,7 +1,12 @@
 /**
- * Fuzzy search over records (fuse.js): names, subjects, emails, companies,
- * phones, websites, tags and the Markdown notes. A substring match always
- * ranks ahead of a fuzzy one.
+ * Search over records: names, subjects, emails, companies, phones, websites,
+ * tags and the start of the Markdown notes.
+ *
+ * Two stages keep a query fast on a large repository: a prefilter scans the
+ * lowercase search text of every record (kept in the index) for the query's
+ * words, and, when that finds too little, for its trigrams (typos); the few
+ * hundred candidates are then ranked by fuse.js. Substring matches always
+ * rank ahead of fuzzy ones.
  */
 import Fuse from 'fuse.js';
 import { recordTitle, type CrmRecord } from './record.js';
@@ -14,17 +19,6 @@ export interface SearchHit {
   matched: string[];
 }
 
-interface Doc {
-  record: CrmRecord;
-  title: string;
-  email: string;
-  company: string;
-  phone: string;
-  website: string;
-  tags: string;
-  body: string;
-}
-
 const KEYS = [
   { name: 'title', weight: 3 },
   { name: 'email', weight: 2 },
@@ -32,45 +26,102 @@ const KEYS = [
   { name: 'website', weight: 1 },
   { name: 'phone', weight: 1 },
   { name: 'tags', weight: 1 },
-  { name: 'body', weight: 0.5 },
+  { name: 'notes', weight: 0.5 },
 ];
+const FIELD_OF: Record<string, string> = { name: 'title', subject: 'title' };
+const MAX_CANDIDATES = 300;
 
-function text(v: unknown): string {
+function str(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.map(text).join(' ');
+  if (Array.isArray(v)) return v.map(str).join(' ');
   return '';
 }
 
-export function toDoc(r: CrmRecord): Doc {
+/** The lowercase text search looks in, for a record without one from the index. */
+export function searchTextOf(r: CrmRecord): string {
+  if (r.searchText !== undefined) return r.searchText;
+  const parts = ['name', 'subject', 'email', 'company', 'phone', 'website', 'title'].map((k) => (typeof r.data[k] === 'string' || typeof r.data[k] === 'number' ? String(r.data[k]) : ''));
+  parts.push(str(r.data.tags), r.body.slice(0, 600));
+  return parts.join('\n').toLowerCase();
+}
+
+function trigrams(s: string): string[] {
+  const t = ` ${s} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
+  return [...out];
+}
+
+/** Candidates whose text contains every word of the query, else most of its trigrams. */
+export function prefilter(records: readonly CrmRecord[], query: string): { exact: CrmRecord[]; fuzzy: CrmRecord[] } {
+  const q = query.trim().toLowerCase();
+  const words = q.split(/\s+/).filter(Boolean);
+  const texts = records.map(searchTextOf);
+  const exact: CrmRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const t = texts[i]!;
+    if (words.every((w) => t.includes(w))) exact.push(records[i]!);
+  }
+  if (exact.length >= MAX_CANDIDATES) return { exact: exact.slice(0, MAX_CANDIDATES * 4), fuzzy: [] };
+  const grams = words.flatMap(trigrams).filter((g) => g.trim().length >= 2);
+  if (grams.length === 0) return { exact, fuzzy: [] };
+  const need = Math.max(1, Math.ceil(grams.length * 0.4));
+  const scored: { r: CrmRecord; n: number }[] = [];
+  const exactSet = new Set(exact);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (exactSet.has(r)) continue;
+    const t = texts[i]!;
+    let n = 0;
+    for (const g of grams) if (t.includes(g)) n++;
+    if (n >= need) scored.push({ r, n });
+  }
+  scored.sort((a, b) => b.n - a.n);
+  return { exact, fuzzy: scored.slice(0, MAX_CANDIDATES).map((s) => s.r) };
+}
+
+interface Doc {
+  record: CrmRecord;
+  title: string;
+  email: string;
+  company: string;
+  website: string;
+  phone: string;
+  tags: string;
+  notes: string;
+}
+
+function toDoc(r: CrmRecord): Doc {
+  const t = searchTextOf(r);
   return {
     record: r,
     title: recordTitle(r),
-    email: text(r.data.email),
-    company: text(r.data.company),
-    phone: text(r.data.phone),
-    website: text(r.data.website),
-    tags: text(r.data.tags),
-    body: r.body.length > 2000 ? r.body.slice(0, 2000) : r.body,
+    email: str(r.data.email),
+    company: str(r.data.company),
+    website: str(r.data.website),
+    phone: str(r.data.phone),
+    tags: str(r.data.tags),
+    // the notes part of the search text: what follows the fields
+    notes: t.split('\n').slice(8).join(' '),
   };
 }
 
 export function searchRecords(records: readonly CrmRecord[], query: string, limit = 20): SearchHit[] {
-  const docs = records.map(toDoc);
-  const fuse = new Fuse(docs, {
-    keys: KEYS,
-    includeScore: true,
-    includeMatches: true,
-    ignoreLocation: true,
-    threshold: 0.35,
-    minMatchCharLength: 2,
-  });
   const q = query.trim().toLowerCase();
-  const results = fuse.search(query.trim(), { limit: Math.max(limit * 3, 50) }).map((r) => {
-    const matched = [...new Set((r.matches ?? []).map((m) => m.key ?? ''))].filter(Boolean);
-    const exact = KEYS.some((k) => (r.item[k.name as keyof Doc] as string).toLowerCase?.().includes(q));
-    return { record: r.item.record, score: (r.score ?? 1) * (exact ? 0.5 : 1) + (exact ? 0 : 0.5), matched };
+  if (!q) return [];
+  const { exact, fuzzy } = prefilter(records, q);
+  const docs = [...exact, ...fuzzy].map(toDoc);
+  const fuse = new Fuse(docs, { keys: KEYS, includeScore: true, includeMatches: true, ignoreLocation: true, threshold: 0.4, minMatchCharLength: 2 });
+  const exactSet = new Set(exact);
+  const ranked = fuse.search(query.trim()).map((r) => {
+    const matched = [...new Set((r.matches ?? []).map((m) => FIELD_OF[m.key ?? ''] ?? m.key ?? ''))].filter(Boolean);
+    const isExact = exactSet.has(r.item.record);
+    return { record: r.item.record, score: (r.score ?? 1) * 0.5 + (isExact ? 0 : 0.5), matched };
   });
-  results.sort((a, b) => a.score - b.score || a.record.id.localeCompare(b.record.id));
-  return results.slice(0, limit);
+  // Substring matches fuse did not rank (e.g. long notes) still count, after the ranked ones.
+  const seen = new Set(ranked.map((h) => h.record));
+  for (const r of exact) if (!seen.has(r)) ranked.push({ record: r, score: 0.49, matched: ['notes'] });
+  ranked.sort((a, b) => a.score - b.score || a.record.id.localeCompare(b.record.id));
+  return ranked.slice(0, limit);
 }
