@@ -25,7 +25,9 @@ export async function runSearch(io: Io, cmd: Command, o: SearchOptions): Promise
   const loaded = repo.load(types);
   warnSkipped(io, loaded.issues);
   const { searchRecords } = await import('../model/search.js');
+  const started = performance.now();
   const hits = searchRecords(loaded.records, o.text, o.limit);
+  if (io.env.CRM_DEBUG_TIMING) io.err(`crm-timing: search_ms=${(performance.now() - started).toFixed(2)} records=${loaded.records.length}`);
   const { recordTitle } = await import('../model/record.js');
   if (o.format === 'json') {
     io.out(JSON.stringify(hits.map((h) => ({ type: h.record.type, id: h.record.id, path: h.record.path, title: recordTitle(h.record), score: Number(h.score.toFixed(4)), matched: h.matched })), null, 2));
