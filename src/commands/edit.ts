@@ -23,7 +23,7 @@ export async function editUntilValid(io: Io, repo: Repository, record: CrmRecord
   const { join } = await import('node:path');
   const { spawnSync } = await import('node:child_process');
   const { readRecordFile, checkRecord } = await import('../model/validate.js');
-  const { existsIn } = await import('../model/change.js');
+  const { completeLifecycle, existsIn } = await import('../model/change.js');
   const { formatIssue } = await import('../model/issues.js');
   const dir = join(repo.root, '.crm', 'edit');
   fs.mkdirSync(dir, { recursive: true });
@@ -40,12 +40,14 @@ export async function editUntilValid(io: Io, repo: Repository, record: CrmRecord
       }
       const raw = fs.readFileSync(file, 'utf8');
       const parsed = readRecordFile(record.path, raw);
-      const issues = parsed.record
-        ? checkRecord(parsed.record, repo.config, existsIn(records, [parsed.record]))
+      // A status/stage changed by hand gets its history entry before it is checked.
+      const data = parsed.record ? completeLifecycle(record.type, record.data, parsed.record.data, { now: io.now(), by: repo.author().handle }) : undefined;
+      const issues = parsed.record && data
+        ? checkRecord({ ...parsed.record, data }, repo.config, existsIn(records, [parsed.record]))
         : parsed.issues;
       const errors = issues.filter((i) => i.severity === 'error');
-      if (parsed.record && errors.length === 0) {
-        return { raw, data: parsed.record.data, body: parsed.record.body };
+      if (parsed.record && data && errors.length === 0) {
+        return { raw, data, body: parsed.record.body };
       }
       const report = errors.map((i) => `  ${formatIssue(i)}`).join('\n');
       if (!io.canPrompt) {
@@ -79,20 +81,10 @@ export async function runEdit(io: Io, cmd: Command, ref: string, force: boolean)
     io.err('No changes.');
     return;
   }
-  const { TYPES } = await import('../model/schema.js');
-  const { historyOf } = await import('../model/record.js');
-  const { transition, timestamp, assertValid, existsIn } = await import('../model/change.js');
+  const { timestamp, assertValid, existsIn } = await import('../model/change.js');
   const { updateRecord, parseRecord } = await import('../model/frontmatter.js');
-  const author = repo.author();
-  const actor = { now: io.now(), by: author.handle };
-  // Keep the user's text; add `updated`, and a history entry when they changed the status/stage by hand.
-  const data: Record<string, unknown> = { ...edited.data, updated: timestamp(actor.now) };
-  const key = TYPES[record.type].lifecycle;
-  if (key && typeof data[key] === 'string') {
-    const h = historyOf({ type: record.type, data: edited.data });
-    const last = h[h.length - 1];
-    if (last && last.to !== data[key]) data.history = [...h, transition(last.to, data[key] as string, actor)];
-  }
+  // Keep the user's text; add `updated` (editUntilValid already added a history entry for a status/stage changed by hand).
+  const data: Record<string, unknown> = { ...edited.data, updated: timestamp(io.now()) };
   const raw = updateRecord(record.type, edited.raw, data);
   const result = await repo.mutate(`crm: edit ${record.type}/${record.id}`, (now) => {
     const parsed = parseRecord(raw);

@@ -65,6 +65,22 @@ export function withLifecycle(type: RecordType, data: Data, to: string, actor: A
 }
 
 /**
+ * After a hand edit (`crm edit`): when the status/stage was changed without
+ * a matching history entry, append the transition. An edit that dropped
+ * the history continues the history the record had before.
+ */
+export function completeLifecycle(type: RecordType, before: Data, after: Data, actor: Actor): Data {
+  const key = TYPES[type].lifecycle;
+  const to = after[key ?? ''];
+  if (!key || typeof to !== 'string') return after;
+  const edited = Array.isArray(after.history) && after.history.length > 0;
+  const history = historyOf({ type, data: edited ? after : before });
+  const last = history[history.length - 1];
+  if (!last || String(last.to) === to) return after;
+  return { ...after, history: [...history, transition(String(last.to), to, actor)] };
+}
+
+/**
  * Apply `key=value` assignments to a record's data. Changing the status or
  * stage goes through history; `updated` is set to now.
  */
