@@ -1,0 +1,185 @@
+/**
+ * The keymap as data: every binding the TUI understands, on which screens,
+ * and the help text the `?` overlay shows. Input handling reads this table
+ * (nothing else maps keys), so the overlay can never drift from behaviour.
+ *
+ * Keys are written as the character typed (`h`, `H`, `>`, `?`) or a name:
+ * up down left right enter esc tab backspace pageup pagedown home end, and
+ * `ctrl+x` for control keys.
+ */
+
+export type ScreenKind = 'pipeline' | 'leads' | 'cases' | 'lists' | 'dashboard' | 'record';
+
+export type ActionName =
+  | 'quit'
+  | 'help'
+  | 'undo'
+  | 'reload'
+  | 'tab-1'
+  | 'tab-2'
+  | 'tab-3'
+  | 'tab-4'
+  | 'tab-5'
+  | 'tab-prev'
+  | 'tab-next'
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'page-up'
+  | 'page-down'
+  | 'top'
+  | 'bottom'
+  | 'open'
+  | 'back'
+  | 'filter-text'
+  | 'filter-owner'
+  | 'sort'
+  | 'stage-next'
+  | 'stage-prev'
+  | 'win'
+  | 'lose'
+  | 'convert'
+  | 'respond'
+  | 'resolve'
+  | 'reopen'
+  | 'log-interaction'
+  | 'add-task'
+  | 'edit'
+  | 'period';
+
+export interface Binding {
+  keys: readonly string[];
+  action: ActionName;
+  help: string;
+  /** Screens where the binding applies; 'all' for global ones. */
+  screens: readonly ScreenKind[] | 'all';
+}
+
+const BOARDS: readonly ScreenKind[] = ['pipeline', 'leads', 'cases'];
+const MOVING: readonly ScreenKind[] = ['pipeline', 'leads', 'cases', 'lists', 'record', 'dashboard'];
+
+export const KEYMAP: readonly Binding[] = [
+  { keys: ['up', 'k'], action: 'up', help: 'move up', screens: MOVING },
+  { keys: ['down', 'j'], action: 'down', help: 'move down', screens: MOVING },
+  { keys: ['left', 'h'], action: 'left', help: 'previous column (lists: previous record type)', screens: [...BOARDS, 'lists'] },
+  { keys: ['right', 'l'], action: 'right', help: 'next column (lists: next record type)', screens: [...BOARDS, 'lists'] },
+  { keys: ['pageup', 'ctrl+u'], action: 'page-up', help: 'page up', screens: MOVING },
+  { keys: ['pagedown', 'ctrl+d'], action: 'page-down', help: 'page down', screens: MOVING },
+  { keys: ['home', 'g'], action: 'top', help: 'first item', screens: MOVING },
+  { keys: ['end', 'G'], action: 'bottom', help: 'last item', screens: MOVING },
+  { keys: ['enter'], action: 'open', help: 'open the selected record (record view: the selected reference)', screens: [...BOARDS, 'lists', 'record'] },
+  { keys: ['esc', 'backspace'], action: 'back', help: 'back (boards and lists: clear the filters)', screens: [...BOARDS, 'lists', 'record'] },
+  { keys: ['/'], action: 'filter-text', help: 'filter by text (lists: fuzzy, as you type)', screens: [...BOARDS, 'lists'] },
+  { keys: ['o'], action: 'filter-owner', help: 'filter by owner (cycles through owners)', screens: [...BOARDS, 'lists'] },
+  { keys: ['s'], action: 'sort', help: 'change the sort order', screens: ['lists'] },
+  { keys: ['>', 'L'], action: 'stage-next', help: 'move to the next stage / status', screens: [...BOARDS, 'record'] },
+  { keys: ['<', 'H'], action: 'stage-prev', help: 'move to the previous stage / status', screens: [...BOARDS, 'record'] },
+  { keys: ['w'], action: 'win', help: 'mark the opportunity won', screens: ['pipeline', 'record'] },
+  { keys: ['x'], action: 'lose', help: 'opportunity: mark lost (asks the reason); lead: disqualify', screens: ['pipeline', 'leads', 'record'] },
+  { keys: ['c'], action: 'convert', help: 'convert the lead (picks among duplicates)', screens: ['leads', 'record'] },
+  { keys: ['r'], action: 'respond', help: 'case: record the first response', screens: ['cases', 'record'] },
+  { keys: ['s'], action: 'resolve', help: 'case: resolve', screens: ['cases', 'record'] },
+  { keys: ['O'], action: 'reopen', help: 'case: reopen', screens: ['cases', 'record'] },
+  { keys: ['i'], action: 'log-interaction', help: 'log an interaction (call, email, meeting, note …)', screens: [...BOARDS, 'lists', 'record'] },
+  { keys: ['t'], action: 'add-task', help: 'add a task', screens: [...BOARDS, 'lists', 'record'] },
+  { keys: ['e'], action: 'edit', help: 'edit the record in $EDITOR', screens: [...BOARDS, 'lists', 'record'] },
+  { keys: ['p'], action: 'period', help: 'period: month, quarter, year', screens: ['dashboard'] },
+  { keys: ['1'], action: 'tab-1', help: 'pipeline board', screens: 'all' },
+  { keys: ['2'], action: 'tab-2', help: 'leads board', screens: 'all' },
+  { keys: ['3'], action: 'tab-3', help: 'cases board', screens: 'all' },
+  { keys: ['4'], action: 'tab-4', help: 'lists', screens: 'all' },
+  { keys: ['5'], action: 'tab-5', help: 'dashboard', screens: 'all' },
+  { keys: ['['], action: 'tab-prev', help: 'previous tab', screens: 'all' },
+  { keys: [']'], action: 'tab-next', help: 'next tab', screens: 'all' },
+  { keys: ['u'], action: 'undo', help: 'undo the last change made in this session (a git revert)', screens: 'all' },
+  { keys: ['ctrl+l'], action: 'reload', help: 'reload the records and redraw', screens: 'all' },
+  { keys: ['?'], action: 'help', help: 'show / hide this help', screens: 'all' },
+  { keys: ['q', 'ctrl+c'], action: 'quit', help: 'quit', screens: 'all' },
+];
+
+/** The subset of Ink's Key we read. */
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+  shift?: boolean;
+}
+
+/** One key press as a name of the keymap: `up`, `enter`, `ctrl+c`, or the character. */
+export function keyName(input: string, key: KeyInfo): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'esc';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  // Terminals send DEL (0x7f) for the backspace key; Ink reports it as `delete`.
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (key.meta && input) return `meta+${input}`;
+  return input;
+}
+
+function applies(b: Binding, screen: ScreenKind): boolean {
+  return b.screens === 'all' || b.screens.includes(screen);
+}
+
+/** The action a key triggers on a screen, if any (first matching binding wins). */
+export function resolveKey(screen: ScreenKind, name: string, keymap: readonly Binding[] = KEYMAP): ActionName | undefined {
+  for (const b of keymap) if (applies(b, screen) && b.keys.includes(name)) return b.action;
+  return undefined;
+}
+
+const KEY_LABELS: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  enter: 'enter',
+  esc: 'esc',
+  backspace: 'bksp',
+  pageup: 'pgup',
+  pagedown: 'pgdn',
+};
+
+export function keyLabel(key: string): string {
+  return KEY_LABELS[key] ?? key;
+}
+
+/** Bindings for the `?` overlay: those of this screen first, then the global ones. */
+export function helpFor(screen: ScreenKind, keymap: readonly Binding[] = KEYMAP): { local: Binding[]; global: Binding[] } {
+  const local: Binding[] = [];
+  const global: Binding[] = [];
+  for (const b of keymap) {
+    if (b.screens === 'all') global.push(b);
+    else if (b.screens.includes(screen)) local.push(b);
+  }
+  return { local, global };
+}
+
+/** The keymap as a Markdown table (docs/tui.md and the README are generated from it). */
+export function keymapMarkdown(keymap: readonly Binding[] = KEYMAP): string {
+  const rows = keymap.map((b) => {
+    const where = b.screens === 'all' ? 'everywhere' : b.screens.join(', ');
+    return `| ${b.keys.map((k) => `\`${k}\``).join(' ')} | ${b.help} | ${where} |`;
+  });
+  return ['| keys | action | screens |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,272 @@
+/**
+ * What the TUI shows, computed from the records (pure): the three boards
+ * (columns of cards, column totals, folded summaries), the record lists and
+ * lookups by `type/id`. Built once per load; the reducer navigates it.
+ */
+import type { Config } from '../model/config.js';
+import { historyOf, recordTitle, type CrmRecord } from '../model/record.js';
+import { RECORD_TYPES, TYPES, type RecordType } from '../model/schema.js';
+import { instantOf } from '../model/validate.js';
+import type { TimelineSource } from './record-view.js';
+
+export type BoardId = 'pipeline' | 'leads' | 'cases';
+export const BOARDS: readonly BoardId[] = ['pipeline', 'leads', 'cases'];
+
+/** How urgent a case is against its SLA (from the cases model when present). */
+export interface SlaInfo {
+  /** Smaller is more urgent (e.g. milliseconds until the next target). */
+  urgency: number;
+  breached: boolean;
+  /** Short text for the card: "due 3h", "breached 5h". */
+  label: string;
+}
+
+export interface Card {
+  key: string;
+  type: RecordType;
+  id: string;
+  title: string;
+  /** Account name (opportunities, cases) or company (leads). */
+  sub: string;
+  amount?: number;
+  owner?: string;
+  /** Whole days since the record entered its current stage / status. */
+  days?: number;
+  /** Short extra text: priority, SLA, source, score. */
+  extra?: string;
+  /** Marks a card that needs attention (an SLA breach). */
+  alert?: boolean;
+  /** Lowercase text the board's `/` filter matches against. */
+  search: string;
+}
+
+export interface Column {
+  id: string;
+  title: string;
+  keys: string[];
+  /** Stage probability (pipeline only). */
+  probability?: number;
+}
+
+export interface Summary {
+  label: string;
+  count: number;
+  amount?: number;
+}
+
+export interface Board {
+  id: BoardId;
+  /** Every value of the lifecycle in order (columns and folded ones): moves go along this. */
+  order: string[];
+  columns: Column[];
+  summary: Summary[];
+  owners: string[];
+}
+
+export interface TuiData {
+  config: Config;
+  now: Date;
+  records: CrmRecord[];
+  byKey: Map<string, CrmRecord>;
+  cards: Map<string, Card>;
+  boards: Record<BoardId, Board>;
+  /** Keys per record type, in title order. */
+  lists: Record<RecordType, string[]>;
+  /** Owners seen per record type (for the lists' owner filter). */
+  listOwners: Record<RecordType, string[]>;
+  /** Files that could not be read as records. */
+  skipped: number;
+  /** The record timeline (the timeline model when available). */
+  timeline?: TimelineSource;
+}
+
+export interface BuildOptions {
+  config: Config;
+  now: Date;
+  sla?: ((r: CrmRecord) => SlaInfo | undefined) | undefined;
+  skipped?: number;
+  timeline?: TimelineSource | undefined;
+}
+
+const DAY = 86_400_000;
+
+export function amountOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v && typeof v === 'object' && typeof (v as { amount?: unknown }).amount === 'number') return (v as { amount: number }).amount;
+  return undefined;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+/** Whole days since the last history entry (the current stage / status). */
+export function daysInStage(r: CrmRecord, now: Date): number | undefined {
+  const h = historyOf(r);
+  const last = h[h.length - 1];
+  const at = last ? instantOf(last.at) : instantOf(r.data.created);
+  if (at === undefined) return undefined;
+  return Math.max(0, Math.floor((now.getTime() - at) / DAY));
+}
+
+export function keyOf(r: { type: RecordType; id: string }): string {
+  return `${r.type}/${r.id}`;
+}
+
+function titleOf(byKey: Map<string, CrmRecord>, type: RecordType, id: unknown): string {
+  if (typeof id !== 'string' || !id) return '';
+  const r = byKey.get(`${type}/${id}`);
+  return r ? recordTitle(r) : id;
+}
+
+function card(r: CrmRecord, byKey: Map<string, CrmRecord>, now: Date, extra?: string, alert?: boolean): Card {
+  const sub = r.type === 'lead' ? str(r.data.company) : titleOf(byKey, 'account', r.data.account);
+  const title = recordTitle(r);
+  const owner = str(r.data.owner) || undefined;
+  const amount = amountOf(r.data.amount);
+  const days = daysInStage(r, now);
+  return {
+    key: keyOf(r),
+    type: r.type,
+    id: r.id,
+    title,
+    sub,
+    ...(amount !== undefined ? { amount } : {}),
+    ...(owner ? { owner } : {}),
+    ...(days !== undefined ? { days } : {}),
+    ...(extra ? { extra } : {}),
+    ...(alert ? { alert } : {}),
+    search: [title, sub, owner ?? '', r.id, extra ?? ''].join(' ').toLowerCase(),
+  };
+}
+
+function capital(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1).replace(/[-_]/g, ' ') : s;
+}
+
+function sortedOwners(cards: Iterable<Card>): string[] {
+  const set = new Set<string>();
+  for (const c of cards) if (c.owner) set.add(c.owner);
+  return [...set].sort();
+}
+
+const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+function pipelineBoard(opps: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmRecord>, cards: Map<string, Card>): Board {
+  const stages = o.config.pipeline.stages;
+  const open = stages.filter((s) => !s.closed);
+  const columns: Column[] = open.map((s) => ({ id: s.id, title: capital(s.id), keys: [], probability: s.probability }));
+  const byStage = new Map(columns.map((c) => [c.id, c]));
+  const closed = new Map<string, Summary>();
+  for (const s of stages) if (s.closed) closed.set(s.id, { label: s.id, count: 0, amount: 0 });
+  const sorted = [...opps].sort((a, b) => str(a.data.expected_close || '9999').localeCompare(str(b.data.expected_close || '9999')) || recordTitle(a).localeCompare(recordTitle(b)));
+  const own: Card[] = [];
+  for (const r of sorted) {
+    const stage = str(r.data.stage);
+    const c = card(r, byKey, o.now, str(r.data.expected_close) ? `close ${str(r.data.expected_close)}` : undefined);
+    cards.set(c.key, c);
+    const col = byStage.get(stage);
+    if (col) {
+      col.keys.push(c.key);
+      own.push(c);
+    } else if (closed.has(stage)) {
+      const s = closed.get(stage)!;
+      s.count++;
+      s.amount = (s.amount ?? 0) + (c.amount ?? 0);
+    }
+  }
+  return { id: 'pipeline', order: stages.map((s) => s.id), columns, summary: [...closed.values()], owners: sortedOwners(own) };
+}
+
+const TERMINAL_LEAD = new Set(['disqualified', 'converted']);
+
+function leadsBoard(leads: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmRecord>, cards: Map<string, Card>): Board {
+  const statuses = [...(o.config.values.lead.status ?? ['new', 'contacted', 'qualified', 'disqualified', 'converted'])];
+  const columns: Column[] = statuses.filter((s) => !TERMINAL_LEAD.has(s)).map((s) => ({ id: s, title: capital(s), keys: [] }));
+  const byStatus = new Map(columns.map((c) => [c.id, c]));
+  const folded = new Map<string, Summary>(statuses.filter((s) => TERMINAL_LEAD.has(s)).map((s) => [s, { label: s, count: 0 }]));
+  const score = (r: CrmRecord) => (typeof r.data.score === 'number' ? r.data.score : -1);
+  const sorted = [...leads].sort((a, b) => score(b) - score(a) || str(a.data.created).localeCompare(str(b.data.created)) || a.id.localeCompare(b.id));
+  const own: Card[] = [];
+  for (const r of sorted) {
+    const bits = [str(r.data.source), typeof r.data.score === 'number' ? `score ${r.data.score}` : ''].filter(Boolean);
+    const c = card(r, byKey, o.now, bits.join(' · ') || undefined);
+    cards.set(c.key, c);
+    const status = str(r.data.status);
+    const col = byStatus.get(status);
+    if (col) {
+      col.keys.push(c.key);
+      own.push(c);
+    } else {
+      const f = folded.get(status);
+      if (f) f.count++;
+    }
+  }
+  return { id: 'leads', order: statuses, columns, summary: [...folded.values()], owners: sortedOwners(own) };
+}
+
+function casesBoard(cases: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmRecord>, cards: Map<string, Card>): Board {
+  const statuses = [...(o.config.values.case.status ?? ['new', 'open', 'pending', 'resolved', 'closed'])];
+  const columns: Column[] = statuses.filter((s) => s !== 'closed').map((s) => ({ id: s, title: capital(s), keys: [] }));
+  const byStatus = new Map(columns.map((c) => [c.id, c]));
+  const closed: Summary = { label: 'closed', count: 0 };
+  const info = new Map<string, SlaInfo | undefined>();
+  for (const r of cases) info.set(r.id, o.sla?.(r));
+  const urgency = (r: CrmRecord) => info.get(r.id)?.urgency ?? Number.POSITIVE_INFINITY;
+  const prio = (r: CrmRecord) => PRIORITY_RANK[str(r.data.priority) || 'normal'] ?? 2;
+  const sorted = [...cases].sort((a, b) => {
+    const ua = urgency(a);
+    const ub = urgency(b);
+    if (ua !== ub) return ua < ub ? -1 : 1;
+    return prio(a) - prio(b) || str(a.data.created).localeCompare(str(b.data.created)) || a.id.localeCompare(b.id);
+  });
+  const own: Card[] = [];
+  for (const r of sorted) {
+    const sla = info.get(r.id);
+    const priority = str(r.data.priority) || 'normal';
+    const extra = [priority, sla?.label ?? ''].filter(Boolean).join(' · ');
+    const c = card(r, byKey, o.now, extra, sla?.breached);
+    cards.set(c.key, c);
+    const col = byStatus.get(str(r.data.status));
+    if (col) {
+      col.keys.push(c.key);
+      own.push(c);
+    } else if (str(r.data.status) === 'closed') closed.count++;
+  }
+  return { id: 'cases', order: statuses, columns, summary: [closed], owners: sortedOwners(own) };
+}
+
+/** Everything the screens show, from the loaded records. */
+export function buildData(records: CrmRecord[], o: BuildOptions): TuiData {
+  const byKey = new Map<string, CrmRecord>();
+  for (const r of records) byKey.set(keyOf(r), r);
+  const cards = new Map<string, Card>();
+  const of = (t: RecordType) => records.filter((r) => r.type === t);
+  const boards = {
+    pipeline: pipelineBoard(of('opportunity'), o, byKey, cards),
+    leads: leadsBoard(of('lead'), o, byKey, cards),
+    cases: casesBoard(of('case'), o, byKey, cards),
+  };
+  const lists = {} as Record<RecordType, string[]>;
+  const listOwners = {} as Record<RecordType, string[]>;
+  for (const t of RECORD_TYPES) {
+    const rs = of(t);
+    if (t === 'interaction') rs.sort((a, b) => str(b.data.at).localeCompare(str(a.data.at)) || a.id.localeCompare(b.id));
+    else rs.sort((a, b) => recordTitle(a).localeCompare(recordTitle(b), undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+    lists[t] = rs.map(keyOf);
+    listOwners[t] = [...new Set(rs.map((r) => str(r.data.owner)).filter(Boolean))].sort();
+  }
+  return { config: o.config, now: o.now, records, byKey, cards, boards, lists, listOwners, skipped: o.skipped ?? 0, ...(o.timeline ? { timeline: o.timeline } : {}) };
+}
+
+/** Count, total amount and weighted total (amount × stage probability) of a column's cards. */
+export function columnTotals(data: TuiData, column: Column, keys: readonly string[] = column.keys): { count: number; total: number; weighted: number } {
+  let total = 0;
+  for (const k of keys) total += data.cards.get(k)?.amount ?? 0;
+  return { count: keys.length, total, weighted: total * (column.probability ?? 0) };
+}
+
+/** The list columns of a record type (TYPES[type].columns). */
+export function listColumns(type: RecordType): readonly string[] {
+  return TYPES[type].columns;
+}
