@@ -13,6 +13,7 @@ import { register as registerEdit } from './edit.js';
 import { register as registerDelete } from './delete.js';
 import { register as registerSearch } from './search.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerReport } from './report.js';
 
 export type Nouns = Record<'account' | 'contact' | 'lead' | 'opportunity' | 'case' | 'campaign', Command>;
 
@@ -38,4 +39,5 @@ export function registerCommands(program: Command, io: Io): void {
   registerDelete(program, io);
   registerSearch(program, io);
   registerValidate(program, io);
+  registerReport(program, io);
 }
