@@ -120,7 +120,11 @@ function funnelTable(env: Envelope, o: RenderOptions): string {
       const out = [s.bold(line(headers, '')), ...rows.map((r, i) => line(r, bar(Number(steps[i]!.cumulative_rate ?? 0), barWidth)))];
       const title = g.group === null ? '' : `${s.bold(`▸ ${g.group}`)}\n`;
       const cohort = steps[0]?.count ?? 0;
-      return `${title}${out.join('\n')}\n${s.dim(`${String(cohort)} lead${cohort === 1 ? '' : 's'} created in the period; STEP % = of the previous step, CUMUL. = of all; DAYS = median days from the previous step`)}`;
+      const note = [
+        `${String(cohort)} lead${cohort === 1 ? '' : 's'} created in the period. STEP %: share of the previous step;`,
+        'CUMUL.: share of all; DAYS: median days from the previous step.',
+      ].join('\n');
+      return `${title}${out.join('\n')}\n${s.dim(note)}`;
     })
     .join('\n\n');
 }
@@ -183,7 +187,7 @@ function cohortMatrix(cohorts: readonly Values[], o: RenderOptions): string {
     });
     lines.push([String(c.cohort).padEnd(7), String(c.size).padStart(4), ...cells].join(' ').replace(/\s+$/, ''));
   }
-  const notes = ['Mk: share of the cohort still active k months after acquisition; blank: month not over yet.'];
+  const notes = ['Mk: share still active k months after acquisition; blank: month not over yet.'];
   if (shown < longest) notes.push(`${longest - shown} more month${longest - shown === 1 ? '' : 's'} not shown: widen the terminal or use --format csv.`);
   return `${s.bold('Cohorts')}\n${lines.join('\n')}\n${s.dim(notes.join('\n'))}`;
 }
