@@ -13,6 +13,15 @@ import { register as registerEdit } from './edit.js';
 import { register as registerDelete } from './delete.js';
 import { register as registerSearch } from './search.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerCaseOpen } from './case-open.js';
+import { register as registerCaseAssign } from './case-assign.js';
+import { register as registerCaseRespond } from './case-respond.js';
+import { register as registerCaseStatus } from './case-status.js';
+import { register as registerCaseList } from './case-list.js';
+import { register as registerLog } from './log.js';
+import { register as registerTask } from './task.js';
+import { register as registerAgenda } from './agenda.js';
+import { register as registerHistory } from './history.js';
 import { register as registerReport } from './report.js';
 
 export type Nouns = Record<'account' | 'contact' | 'lead' | 'opportunity' | 'case' | 'campaign', Command>;
@@ -39,5 +48,14 @@ export function registerCommands(program: Command, io: Io): void {
   registerDelete(program, io);
   registerSearch(program, io);
   registerValidate(program, io);
+  registerCaseOpen(n, io);
+  registerCaseAssign(n, io);
+  registerCaseRespond(n, io);
+  registerCaseStatus(n, io);
+  registerCaseList(n, io);
+  registerLog(program, io);
+  registerTask(program, io);
+  registerAgenda(program, io);
+  registerHistory(program, io);
   registerReport(program, io);
 }

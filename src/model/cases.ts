@@ -10,7 +10,7 @@
  * REPORTS.md's `resolved_at − created`.
  */
 import { UsageError } from '../errors.js';
-import { timestamp, withLifecycle, type Actor } from './change.js';
+import { timestamp, transition, withLifecycle, type Actor } from './change.js';
 import type { Config, Sla } from './config.js';
 import type { Data } from './frontmatter.js';
 import { historyOf } from './record.js';
@@ -379,14 +379,20 @@ export function assertRespondable(id: string, data: Data): void {
   }
 }
 
-/** Give the case to `handle` (a crm.yaml user when users are listed). */
-export function planAssign(id: string, data: Data, handle: string, config: Config, actor: Actor): Planned {
+/** A handle typed for `owner` must be a crm.yaml user (when users are listed). */
+export function checkUser(handle: string, config: Config): string {
   const users = config.users.map((u) => u.handle);
   if (users.length > 0 && !users.includes(handle)) {
     throw new UsageError(`"${handle}" is not a user in crm.yaml (${users.join(', ')})`, {
       hint: 'Use one of those handles, or add the user under users in crm.yaml.',
     });
   }
+  return handle;
+}
+
+/** Give the case to `handle` (a crm.yaml user when users are listed). */
+export function planAssign(id: string, data: Data, handle: string, config: Config, actor: Actor): Planned {
+  checkUser(handle, config);
   if (data.owner === handle) return { data, changed: false, summary: `already assigned to ${handle}` };
   const before = typeof data.owner === 'string' && data.owner ? data.owner : undefined;
   return {
@@ -410,4 +416,31 @@ export function responseKind(channel: unknown): string {
     default:
       return 'email';
   }
+}
+
+export interface NewCase {
+  subject: string;
+  account?: string | undefined;
+  contact?: string | undefined;
+  priority?: string | undefined;
+  channel?: string | undefined;
+  owner?: string | undefined;
+  tags?: readonly string[] | undefined;
+}
+
+/**
+ * The front matter of a case opened now: status `new` (nobody has answered
+ * yet; the first response moves it to `open`), priority `normal` unless
+ * given, and its first history entry.
+ */
+export function newCaseData(input: NewCase, config: Config, actor: Actor): Data {
+  const data: Data = { subject: input.subject.trim() };
+  if (input.account) data.account = input.account;
+  if (input.contact) data.contact = input.contact;
+  data.priority = checkPriority(input.priority ?? DEFAULT_PRIORITY, config);
+  if (input.channel) data.channel = input.channel;
+  if (input.owner) data.owner = checkUser(input.owner, config);
+  if (input.tags && input.tags.length > 0) data.tags = [...new Set(input.tags)];
+  data.created = timestamp(actor.now);
+  return { ...data, status: 'new', history: [transition(undefined, 'new', actor)] };
 }

@@ -6,12 +6,14 @@
  * Times are written in UTC with `Z` (docs/format.md); "local" means the
  * IANA zone of crm.yaml (`timezone`).
  */
-import { UsageError } from '../errors.js';
-import { caseSla, compareUrgency, isCaseOpen, type CaseSla } from './cases.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { assertRespondable, caseSla, compareUrgency, isCaseOpen, withFirstResponse, type CaseSla } from './cases.js';
+import { assertValid, createRecord, existsIn, timestamp, updateExisting, type Actor } from './change.js';
 import type { Config } from './config.js';
 import type { Data } from './frontmatter.js';
 import { slugify } from './ids.js';
 import { recordTitle, type CrmRecord } from './record.js';
+import type { Change } from './repo.js';
 import type { RecordType } from './schema.js';
 import { instantOf } from './validate.js';
 
@@ -570,4 +572,79 @@ export function buildAgenda(records: readonly CrmRecord[], config: Config, now: 
     case_window_hours: window / HOUR,
     owners: list,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Planning new interactions and tasks
+
+export interface LogDraft {
+  kind: string;
+  /** `at` as it will be written (a UTC timestamp or a bare date). */
+  at: string;
+  direction?: 'inbound' | 'outbound' | undefined;
+  subject?: string | undefined;
+  outcome?: string | undefined;
+  links: Links;
+  owner?: string | undefined;
+  tags?: readonly string[] | undefined;
+  /** Tasks only. */
+  due?: string | undefined;
+  /** Markdown notes (without the leading blank line). */
+  notes?: string | undefined;
+}
+
+export interface LogPlan {
+  record: CrmRecord;
+  changes: Change[];
+  /** The case whose first response (or status) this interaction changed. */
+  caseUpdate?: { id: string; summary: string };
+}
+
+/**
+ * The new interaction file, and the case it answers: an outbound
+ * interaction on a case sets the case's `first_response_at` (when unset or
+ * later) and moves a `new` case to `open`, in the same change. With
+ * `respond` (crm case respond) the case must be open, and a pending case
+ * moves back to open too.
+ */
+export function planLog(draft: LogDraft, records: readonly CrmRecord[], config: Config, actor: Actor, options: { respond?: boolean } = {}): LogPlan {
+  const data: Data = { kind: draft.kind, at: draft.at };
+  if (draft.direction) data.direction = draft.direction;
+  if (draft.subject?.trim()) data.subject = draft.subject.trim();
+  Object.assign(data, linkData(draft.links));
+  if (draft.outcome?.trim()) data.outcome = draft.outcome.trim();
+  if (draft.due) data.due = draft.due;
+  if (draft.owner) data.owner = draft.owner;
+  if (draft.tags && draft.tags.length > 0) data.tags = [...new Set(draft.tags)];
+  data.created = timestamp(actor.now);
+  const taken = new Set(records.filter((r) => r.type === 'interaction').map((r) => r.id));
+  const id = interactionId(draft.at, draft.kind, idLabel(draft.subject, draft.links), (c) => taken.has(c));
+  const body = draft.notes?.trim() ? `\n${draft.notes.replace(/\s+$/, '')}\n` : '';
+  const created = createRecord('interaction', id, data, body);
+  assertValid(created.record, config, existsIn(records, [created.record]));
+  const plan: LogPlan = { record: created.record, changes: [created.change] };
+  const caseId = draft.links.case;
+  if (caseId && (draft.direction === 'outbound' || options.respond)) {
+    const kase = records.find((r) => r.type === 'case' && r.id === caseId);
+    if (!kase) throw new NotFoundError(`no case with id "${caseId}"`);
+    if (options.respond) assertRespondable(kase.id, kase.data);
+    const p = withFirstResponse(kase.id, kase.data, draft.at, actor, { reopenPending: Boolean(options.respond) });
+    if (p.changed) {
+      const u = updateExisting(kase, p.data);
+      assertValid(u.record, config, existsIn(records, [created.record]));
+      plan.changes.push(u.change);
+      plan.caseUpdate = { id: kase.id, summary: p.summary };
+    }
+  }
+  return plan;
+}
+
+/** Mark a task done now; a task already done is left as it is. */
+export function planTaskDone(task: CrmRecord, actor: Actor, outcome?: string): { data: Data; changed: boolean } {
+  if (!isTask(task)) {
+    throw new UsageError(`${task.id} is a ${String(task.data.kind ?? 'record')}, not a task`, { hint: 'List open tasks with `crm task list`.' });
+  }
+  if (!isOpenTask(task)) return { data: task.data, changed: false };
+  const stamp = timestamp(actor.now);
+  return { data: { ...task.data, done_at: stamp, ...(outcome?.trim() ? { outcome: outcome.trim() } : {}), updated: stamp }, changed: true };
 }
