@@ -54,6 +54,8 @@ export interface Binding {
   help: string;
   /** Screens where the binding applies; 'all' for global ones. */
   screens: readonly ScreenKind[] | 'all';
+  /** A word or two for the footer line, for the bindings worth showing there. */
+  hint?: string;
 }
 
 const BOARDS: readonly ScreenKind[] = ['pipeline', 'leads', 'cases'];
@@ -68,23 +70,23 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['pagedown', 'ctrl+d'], action: 'page-down', help: 'page down', screens: MOVING },
   { keys: ['home', 'g'], action: 'top', help: 'first item', screens: MOVING },
   { keys: ['end', 'G'], action: 'bottom', help: 'last item', screens: MOVING },
-  { keys: ['enter'], action: 'open', help: 'open the selected record (record view: the selected reference)', screens: [...BOARDS, 'lists', 'record'] },
-  { keys: ['esc', 'backspace'], action: 'back', help: 'back (boards and lists: clear the filters)', screens: [...BOARDS, 'lists', 'record'] },
-  { keys: ['/'], action: 'filter-text', help: 'filter by text (lists: fuzzy, as you type)', screens: [...BOARDS, 'lists'] },
-  { keys: ['o'], action: 'filter-owner', help: 'filter by owner (cycles through owners)', screens: [...BOARDS, 'lists'] },
-  { keys: ['s'], action: 'sort', help: 'change the sort order', screens: ['lists'] },
-  { keys: ['>', 'L'], action: 'stage-next', help: 'move to the next stage / status', screens: [...BOARDS, 'record'] },
+  { keys: ['enter'], action: 'open', help: 'open the selected record (record view: the selected reference)', screens: [...BOARDS, 'lists', 'record'], hint: 'open' },
+  { keys: ['esc', 'backspace'], action: 'back', help: 'back (boards and lists: clear the filters)', screens: [...BOARDS, 'lists', 'record'], hint: 'back' },
+  { keys: ['/'], action: 'filter-text', help: 'filter by text (lists: fuzzy, as you type)', screens: [...BOARDS, 'lists'], hint: 'filter' },
+  { keys: ['o'], action: 'filter-owner', help: 'filter by owner (cycles through owners)', screens: [...BOARDS, 'lists'], hint: 'owner' },
+  { keys: ['s'], action: 'sort', help: 'change the sort order', screens: ['lists'], hint: 'sort' },
+  { keys: ['>', 'L'], action: 'stage-next', help: 'move to the next stage / status', screens: [...BOARDS, 'record'], hint: 'stage' },
   { keys: ['<', 'H'], action: 'stage-prev', help: 'move to the previous stage / status', screens: [...BOARDS, 'record'] },
-  { keys: ['w'], action: 'win', help: 'mark the opportunity won', screens: ['pipeline', 'record'] },
-  { keys: ['x'], action: 'lose', help: 'opportunity: mark lost (asks the reason); lead: disqualify', screens: ['pipeline', 'leads', 'record'] },
-  { keys: ['c'], action: 'convert', help: 'convert the lead (picks among duplicates)', screens: ['leads', 'record'] },
-  { keys: ['r'], action: 'respond', help: 'case: record the first response', screens: ['cases', 'record'] },
-  { keys: ['s'], action: 'resolve', help: 'case: resolve', screens: ['cases', 'record'] },
-  { keys: ['O'], action: 'reopen', help: 'case: reopen', screens: ['cases', 'record'] },
-  { keys: ['i'], action: 'log-interaction', help: 'log an interaction (call, email, meeting, note …)', screens: [...BOARDS, 'lists', 'record'] },
-  { keys: ['t'], action: 'add-task', help: 'add a task', screens: [...BOARDS, 'lists', 'record'] },
-  { keys: ['e'], action: 'edit', help: 'edit the record in $EDITOR', screens: [...BOARDS, 'lists', 'record'] },
-  { keys: ['p'], action: 'period', help: 'period: month, quarter, year', screens: ['dashboard'] },
+  { keys: ['w'], action: 'win', help: 'mark the opportunity won', screens: ['pipeline', 'record'], hint: 'win' },
+  { keys: ['x'], action: 'lose', help: 'opportunity: mark lost (asks the reason); lead: disqualify', screens: ['pipeline', 'leads', 'record'], hint: 'lose' },
+  { keys: ['c'], action: 'convert', help: 'convert the lead (picks among duplicates)', screens: ['leads', 'record'], hint: 'convert' },
+  { keys: ['r'], action: 'respond', help: 'case: record the first response', screens: ['cases', 'record'], hint: 'respond' },
+  { keys: ['s'], action: 'resolve', help: 'case: resolve', screens: ['cases', 'record'], hint: 'resolve' },
+  { keys: ['O'], action: 'reopen', help: 'case: reopen', screens: ['cases', 'record'], hint: 'reopen' },
+  { keys: ['i'], action: 'log-interaction', help: 'log an interaction (call, email, meeting, note …)', screens: [...BOARDS, 'lists', 'record'], hint: 'log' },
+  { keys: ['t'], action: 'add-task', help: 'add a task', screens: [...BOARDS, 'lists', 'record'], hint: 'task' },
+  { keys: ['e'], action: 'edit', help: 'edit the record in $EDITOR', screens: [...BOARDS, 'lists', 'record'], hint: 'edit' },
+  { keys: ['p'], action: 'period', help: 'period: month, quarter, year', screens: ['dashboard'], hint: 'period' },
   { keys: ['1'], action: 'tab-1', help: 'pipeline board', screens: 'all' },
   { keys: ['2'], action: 'tab-2', help: 'leads board', screens: 'all' },
   { keys: ['3'], action: 'tab-3', help: 'cases board', screens: 'all' },
@@ -92,10 +94,10 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['5'], action: 'tab-5', help: 'dashboard', screens: 'all' },
   { keys: ['['], action: 'tab-prev', help: 'previous tab', screens: 'all' },
   { keys: [']'], action: 'tab-next', help: 'next tab', screens: 'all' },
-  { keys: ['u'], action: 'undo', help: 'undo the last change made in this session (a git revert)', screens: 'all' },
+  { keys: ['u'], action: 'undo', help: 'undo the last change made in this session (a git revert)', screens: 'all', hint: 'undo' },
   { keys: ['ctrl+l'], action: 'reload', help: 'reload the records and redraw', screens: 'all' },
-  { keys: ['?'], action: 'help', help: 'show / hide this help', screens: 'all' },
-  { keys: ['q', 'ctrl+c'], action: 'quit', help: 'quit', screens: 'all' },
+  { keys: ['?'], action: 'help', help: 'show / hide this help', screens: 'all', hint: 'help' },
+  { keys: ['q', 'ctrl+c'], action: 'quit', help: 'quit', screens: 'all', hint: 'quit' },
 ];
 
 /** The subset of Ink's Key we read. */
@@ -146,6 +148,17 @@ function applies(b: Binding, screen: ScreenKind): boolean {
 export function resolveKey(screen: ScreenKind, name: string, keymap: readonly Binding[] = KEYMAP): ActionName | undefined {
   for (const b of keymap) if (applies(b, screen) && b.keys.includes(name)) return b.action;
   return undefined;
+}
+
+/** The footer line of a screen: `key word` for its bindings that have a hint. */
+export function hintsFor(screen: ScreenKind, keymap: readonly Binding[] = KEYMAP): { key: string; hint: string }[] {
+  const out: { key: string; hint: string }[] = [];
+  for (const b of keymap) {
+    if (!b.hint || !(b.screens === 'all' || b.screens.includes(screen))) continue;
+    const key = b.action === 'stage-next' ? '<>' : keyLabel(b.keys[0]!);
+    if (!out.some((o) => o.key === key)) out.push({ key, hint: b.hint });
+  }
+  return out;
 }
 
 const KEY_LABELS: Record<string, string> = {

@@ -1,34 +1,28 @@
 /**
- * The record view as data (pure): the record's fields, the records it
- * refers to, the records that refer to it, and its timeline. Lines that name
- * another record carry its key, so `enter` can open it.
+ * The record view as data (pure): the record's fields, then its customer
+ * card (src/model/card.ts: contacts, open deals, open cases with SLA, open
+ * tasks, revenue) and its timeline. Lines that name another record carry
+ * its key, so `enter` can open it.
  */
+import { buildCard } from '../model/card.js';
+import { slaLines } from '../model/cases.js';
 import type { CrmRecord } from '../model/record.js';
-import { historyOf, recordTitle, referencesOf } from '../model/record.js';
-import { TYPES, orderKeys, type RecordType } from '../model/schema.js';
+import { recordTitle, referencesOf } from '../model/record.js';
+import { TYPES, orderKeys } from '../model/schema.js';
 import { displayValue, money } from '../format/values.js';
-import { amountOf, keyOf, type TuiData } from './view.js';
-
-export interface TimelineLine {
-  /** ISO timestamp or date; shown in the CRM's time zone. */
-  at: string;
-  text: string;
-  /** The record this entry is (an interaction), opened with enter. */
-  target?: string;
-}
-
-/** Supplied by the timeline model (src/model/timeline.ts) when present. */
-export type TimelineSource = (record: CrmRecord, records: readonly CrmRecord[]) => TimelineLine[];
+import { formatNumber } from '../format/text.js';
+import { amountOf, type TuiData } from './view.js';
 
 export interface ViewLine {
   text: string;
-  /** Label column (field name), if any. */
+  /** Label column (field name, date), if any. */
   label?: string;
   /** Key of the record this line opens. */
   target?: string;
   /** Section heading. */
   heading?: boolean;
   dim?: boolean;
+  alert?: boolean;
 }
 
 export interface RecordView {
@@ -44,9 +38,7 @@ const HIDDEN = new Set(['history']);
 
 function fieldText(r: CrmRecord, key: string, value: unknown, data: TuiData): string {
   const spec = TYPES[r.type].fields[key];
-  if (spec?.kind === 'money' || key === 'amount' || key === 'budget' || key === 'cost') {
-    if (amountOf(value) !== undefined) return money(value, data.config.currency);
-  }
+  if (spec?.kind === 'money' && amountOf(value) !== undefined) return money(value, data.config.currency);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== null && v !== undefined && v !== '')
@@ -56,82 +48,89 @@ function fieldText(r: CrmRecord, key: string, value: unknown, data: TuiData): st
   return displayValue(value, data.config.timezone);
 }
 
-/** Records referring to `r` (contacts of an account, its opportunities, cases, interactions…). */
-export function referrers(r: CrmRecord, records: readonly CrmRecord[]): CrmRecord[] {
-  const out: CrmRecord[] = [];
-  for (const other of records) {
-    if (other === r || other.type === 'interaction') continue;
-    if (referencesOf(other).some((ref) => ref.type === r.type && ref.id === r.id)) out.push(other);
-  }
-  return out;
+function refLine(data: TuiData, label: string, type: string, id: string): ViewLine {
+  const target = data.byKey.get(`${type}/${id}`);
+  return target ? { label, text: `${recordTitle(target)} (${id})`, target: `${type}/${id}` } : { label, text: `${id} (missing)`, dim: true };
 }
 
-function interactionsOf(r: CrmRecord, records: readonly CrmRecord[]): CrmRecord[] {
-  return records.filter((o) => o.type === 'interaction' && referencesOf(o).some((ref) => ref.type === r.type && ref.id === r.id));
-}
-
-/** Our own small timeline (lifecycle history + linked interactions), used until the timeline model is available. */
-export function basicTimeline(r: CrmRecord, records: readonly CrmRecord[]): TimelineLine[] {
-  const out: TimelineLine[] = [];
-  for (const h of historyOf(r)) {
-    out.push({ at: String(h.at), text: `${h.from ? `${h.from} → ` : ''}${h.to}${h.by ? ` by ${h.by}` : ''}${h.note ? ` (${h.note})` : ''}` });
-  }
-  for (const i of interactionsOf(r, records)) {
-    const kind = typeof i.data.kind === 'string' ? i.data.kind : 'interaction';
-    const subject = typeof i.data.subject === 'string' ? i.data.subject : '';
-    const done = kind === 'task' ? (i.data.done_at ? ' ✓' : i.data.due ? ` due ${String(i.data.due)}` : '') : '';
-    out.push({ at: typeof i.data.at === 'string' ? i.data.at : '', text: `${kind}${subject ? `: ${subject}` : ''}${done}`, target: keyOf(i) });
-  }
-  return out.sort((a, b) => b.at.localeCompare(a.at));
-}
-
-export function recordView(data: TuiData, key: string, timeline: TimelineSource = basicTimeline): RecordView | undefined {
-  const r = data.byKey.get(key);
-  if (!r) return undefined;
+function fieldLines(r: CrmRecord, data: TuiData): ViewLine[] {
   const lines: ViewLine[] = [];
-  const keys = orderKeys(r.type, Object.keys(r.data)).filter((k) => !HIDDEN.has(k));
-  const refs = new Map(referencesOf(r).map((x) => [x.key, x]));
-  for (const k of keys) {
+  const refs = referencesOf(r);
+  for (const k of orderKeys(r.type, Object.keys(r.data))) {
+    if (HIDDEN.has(k)) continue;
     const v = r.data[k];
     if (v === null || v === undefined || v === '') continue;
-    const ref = refs.get(k);
-    if (ref) {
-      const target = data.byKey.get(`${ref.type}/${ref.id}`);
-      lines.push({ label: k, text: target ? `${recordTitle(target)} (${ref.id})` : `${ref.id} (missing)`, ...(target ? { target: keyOf(target) } : {}) });
-      continue;
-    }
-    // List references (contacts: [a, b]) get one line each, each openable.
-    const listRefs = referencesOf({ type: r.type, data: { [k]: v } }).filter((x) => x.key === k);
-    if (listRefs.length > 1 || (listRefs.length === 1 && Array.isArray(v))) {
-      for (const x of listRefs) {
-        const target = data.byKey.get(`${x.type}/${x.id}`);
-        lines.push({ label: k, text: target ? `${recordTitle(target)} (${x.id})` : `${x.id} (missing)`, ...(target ? { target: keyOf(target) } : {}) });
+    const own = refs.filter((x) => x.key === k || x.key.startsWith(`${k}.`));
+    if (own.length > 0) {
+      for (const x of own) lines.push(refLine(data, x.key, x.type, x.id));
+      // a map with references (lead.converted) keeps its other keys on one line
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const rest = Object.entries(v as Record<string, unknown>).filter(([sub]) => !own.some((x) => x.key === `${k}.${sub}`));
+        if (rest.length > 0) lines.push({ label: k, text: rest.map(([sub, x]) => `${sub}: ${displayValue(x, data.config.timezone)}`).join(', ') });
       }
       continue;
     }
-    for (const [sub, x] of refs) {
-      if (!sub.startsWith(`${k}.`)) continue;
-      const target = data.byKey.get(`${x.type}/${x.id}`);
-      lines.push({ label: sub, text: target ? `${recordTitle(target)} (${x.id})` : `${x.id} (missing)`, ...(target ? { target: keyOf(target) } : {}) });
-    }
-    if ([...refs.keys()].some((s) => s.startsWith(`${k}.`))) continue;
     lines.push({ label: k, text: fieldText(r, k, v, data) });
   }
-  const related = referrers(r, data.records);
-  if (related.length > 0) {
-    lines.push({ text: `Related (${related.length})`, heading: true });
-    const order: RecordType[] = ['contact', 'opportunity', 'case', 'lead', 'account', 'campaign'];
-    related.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type) || recordTitle(a).localeCompare(recordTitle(b)));
-    for (const o of related) {
-      const state = typeof o.data.stage === 'string' ? o.data.stage : typeof o.data.status === 'string' ? o.data.status : '';
-      lines.push({ label: o.type, text: `${recordTitle(o)}${state ? ` · ${state}` : ''}`, target: keyOf(o) });
-    }
+  return lines;
+}
+
+function amountText(amount: number | null, currency: string): string {
+  return amount === null ? '' : `${formatNumber(amount)} ${currency}`;
+}
+
+export function recordView(data: TuiData, key: string): RecordView | undefined {
+  const r = data.byKey.get(key);
+  if (!r) return undefined;
+  const tz = data.config.timezone;
+  const lines: ViewLine[] = fieldLines(r, data);
+  const card = buildCard(r, data.records, data.config, data.now);
+  const section = (title: string, body: ViewLine[]) => {
+    if (body.length === 0) return;
+    lines.push({ text: title, heading: true }, ...body);
+  };
+  if (card.sla) {
+    section(
+      'SLA',
+      slaLines(card.sla).map((l) => ({ label: l.clock, text: `${l.status} (target ${l.target}, due ${displayValue(l.due, tz)})`, alert: l.status.includes('overdue') })),
+    );
   }
-  const entries = timeline(r, data.records);
-  lines.push({ text: `Timeline (${entries.length})`, heading: true });
-  if (entries.length === 0) lines.push({ text: 'nothing yet: press i to log an interaction', dim: true });
-  for (const e of entries) {
-    lines.push({ label: displayValue(e.at, data.config.timezone), text: e.text, ...(e.target ? { target: e.target } : {}) });
+  if (card.lifecycle?.customer_since) {
+    section('Customer', [{ label: 'since', text: `${card.lifecycle.customer_since}${card.lifecycle.churned_on ? `, churned ${card.lifecycle.churned_on}` : ''}` }]);
+  }
+  if (card.contacts && r.type !== 'opportunity' && r.type !== 'case') {
+    section(`Contacts (${card.contacts.length})`, card.contacts.map((c) => ({ label: 'contact', text: [c.name, c.title, c.email].filter(Boolean).join(' · '), target: `contact/${c.id}` })));
+  }
+  if (card.opportunities) {
+    section(
+      `Open opportunities (${card.opportunities.length})`,
+      card.opportunities.map((o) => ({ label: o.stage ?? '', text: [o.name, amountText(o.amount, o.currency), o.expected_close ? `close ${o.expected_close}` : ''].filter(Boolean).join(' · '), target: `opportunity/${o.id}` })),
+    );
+  }
+  if (card.cases) {
+    section(
+      `Open cases (${card.cases.length})`,
+      card.cases.map((c) => ({ label: c.status ?? '', text: `${c.subject} · ${c.priority}`, target: `case/${c.id}`, alert: c.sla.state === 'breached' })),
+    );
+  }
+  if (card.tasks) {
+    section(
+      `Open tasks (${card.tasks.length})`,
+      card.tasks.map((t) => ({ label: t.due ? displayValue(t.due, tz) : 'no due date', text: `${t.subject}${t.owner ? ` · ${t.owner}` : ''}`, target: `interaction/${t.id}`, alert: t.bucket === 'overdue' })),
+    );
+  }
+  if (card.lifetime_revenue && card.lifetime_revenue.won > 0) {
+    section('Revenue', [{ label: 'lifetime', text: `${formatNumber(card.lifetime_revenue.amount)} ${card.lifetime_revenue.currency} from ${card.lifetime_revenue.won} won` }]);
+  }
+  if (r.type !== 'interaction') {
+    lines.push({ text: `Timeline (${card.timeline.length})`, heading: true });
+    if (card.timeline.length === 0) lines.push({ text: 'nothing yet: press i to log an interaction', dim: true });
+    for (const e of card.timeline) {
+      const own = e.record.type === r.type && e.record.id === r.id;
+      const text = own ? e.summary : `${e.record.title}: ${e.summary}`;
+      const opens = !own || e.record.type === 'interaction';
+      lines.push({ label: displayValue(e.at, tz), text, ...(opens ? { target: `${e.record.type}/${e.record.id}` } : {}) });
+    }
   }
   if (r.body.trim()) {
     lines.push({ text: 'Notes', heading: true });
@@ -141,11 +140,11 @@ export function recordView(data: TuiData, key: string, timeline: TimelineSource 
   lines.forEach((l, i) => {
     if (l.target) selectable.push(i);
   });
-  const state = r.data[TYPES[r.type].lifecycle ?? ''];
+  const state = TYPES[r.type].lifecycle ? r.data[TYPES[r.type].lifecycle!] : undefined;
   return {
     key,
     title: recordTitle(r),
-    subtitle: `${r.type} ${r.id}${typeof state === 'string' ? ` · ${state}` : ''} · ${r.path}`,
+    subtitle: `${r.type} · ${typeof state === 'string' ? `${state} · ` : ''}${r.path}`,
     lines,
     selectable,
   };

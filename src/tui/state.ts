@@ -267,7 +267,7 @@ export function currentRecordView(s: State, key: string): RecordView | undefined
     cache = new Map();
     viewCache.set(s.data, cache);
   }
-  if (!cache.has(key)) cache.set(key, recordView(s.data, key, s.data.timeline));
+  if (!cache.has(key)) cache.set(key, recordView(s.data, key));
   return cache.get(key);
 }
 

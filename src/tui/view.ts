@@ -7,7 +7,7 @@ import type { Config } from '../model/config.js';
 import { historyOf, recordTitle, type CrmRecord } from '../model/record.js';
 import { RECORD_TYPES, TYPES, type RecordType } from '../model/schema.js';
 import { instantOf } from '../model/validate.js';
-import type { TimelineSource } from './record-view.js';
+import { caseSla, isCaseOpen, slaSummary, timeToNext } from '../model/cases.js';
 
 export type BoardId = 'pipeline' | 'leads' | 'cases';
 export const BOARDS: readonly BoardId[] = ['pipeline', 'leads', 'cases'];
@@ -76,16 +76,20 @@ export interface TuiData {
   listOwners: Record<RecordType, string[]>;
   /** Files that could not be read as records. */
   skipped: number;
-  /** The record timeline (the timeline model when available). */
-  timeline?: TimelineSource;
 }
 
 export interface BuildOptions {
   config: Config;
   now: Date;
-  sla?: ((r: CrmRecord) => SlaInfo | undefined) | undefined;
   skipped?: number;
-  timeline?: TimelineSource | undefined;
+}
+
+/** A case's SLA for its card: the next running clock (src/model/cases.ts). */
+export function slaInfo(r: CrmRecord, config: Config, now: Date): SlaInfo | undefined {
+  if (!isCaseOpen(r.data)) return undefined;
+  const sla = caseSla(r.data, config, now);
+  if (sla.state === 'none') return undefined;
+  return { urgency: timeToNext(sla), breached: sla.state === 'breached', label: slaSummary(sla).replace('first response', 'reply') };
 }
 
 const DAY = 86_400_000;
@@ -211,7 +215,7 @@ function casesBoard(cases: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
   const byStatus = new Map(columns.map((c) => [c.id, c]));
   const closed: Summary = { label: 'closed', count: 0 };
   const info = new Map<string, SlaInfo | undefined>();
-  for (const r of cases) info.set(r.id, o.sla?.(r));
+  for (const r of cases) info.set(r.id, slaInfo(r, o.config, o.now));
   const urgency = (r: CrmRecord) => info.get(r.id)?.urgency ?? Number.POSITIVE_INFINITY;
   const prio = (r: CrmRecord) => PRIORITY_RANK[str(r.data.priority) || 'normal'] ?? 2;
   const sorted = [...cases].sort((a, b) => {
@@ -256,7 +260,7 @@ export function buildData(records: CrmRecord[], o: BuildOptions): TuiData {
     lists[t] = rs.map(keyOf);
     listOwners[t] = [...new Set(rs.map((r) => str(r.data.owner)).filter(Boolean))].sort();
   }
-  return { config: o.config, now: o.now, records, byKey, cards, boards, lists, listOwners, skipped: o.skipped ?? 0, ...(o.timeline ? { timeline: o.timeline } : {}) };
+  return { config: o.config, now: o.now, records, byKey, cards, boards, lists, listOwners, skipped: o.skipped ?? 0 };
 }
 
 /** Count, total amount and weighted total (amount × stage probability) of a column's cards. */

@@ -1,0 +1,49 @@
+/**
+ * `crm tui` (alias `crm board`): the pipeline board and workspace in the
+ * terminal. Registering it loads nothing: React and Ink are imported by the
+ * action (src/tui/app.tsx).
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Io } from '../io.js';
+import { examples, globals } from './shared.js';
+
+const TABS = ['pipeline', 'leads', 'cases', 'lists', 'dashboard'] as const;
+
+function size(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 20 || n > 1000) throw new InvalidArgumentError('a whole number from 20 to 1000');
+  return n;
+}
+
+export function register(program: Command, io: Io): void {
+  program
+    .command('tui')
+    .alias('board')
+    .description('the pipeline board, leads, cases, lists and a dashboard in the terminal (press ? inside for the keys)')
+    .addOption(new Option('--tab <tab>', 'open on this tab').choices([...TABS]))
+    .option('--once', 'print the first screen as text and exit (no terminal needed)')
+    .option('--width <columns>', 'with --once: width in columns (default: the terminal, else 100)', size)
+    .option('--height <rows>', 'with --once: height in rows (default: the terminal, else 24)', size)
+    .addHelpText(
+      'after',
+      `
+Keys: arrows or h j k l move, > < move a card to the next/previous stage,
+w win, x lose (asks the reason), c convert a lead, enter opens a record,
+esc goes back, / filters, 1-5 or [ ] switch tabs, u undoes your last change
+(a git revert), ? shows every key, q quits. Every change is one git commit,
+made by the same code as the matching crm command.
+${examples(['$ crm board', '$ crm tui --tab cases', '$ crm board --once --width 80 --height 24 > board.txt'])}`,
+    )
+    .action(async (opts: { tab?: (typeof TABS)[number]; once?: boolean; width?: number; height?: number }, command: Command) => {
+      const { runTui } = await import('../tui/app.js');
+      const g = globals(command);
+      await runTui(io, {
+        repo: g.repo,
+        commit: g.commit,
+        ...(opts.tab ? { tab: opts.tab } : {}),
+        once: Boolean(opts.once),
+        ...(opts.width ? { columns: opts.width } : {}),
+        ...(opts.height ? { rows: opts.height } : {}),
+      });
+    });
+}
