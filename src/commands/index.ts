@@ -23,6 +23,7 @@ import { register as registerTask } from './task.js';
 import { register as registerAgenda } from './agenda.js';
 import { register as registerHistory } from './history.js';
 import { register as registerReport } from './report.js';
+import { register as registerTui } from './tui.js';
 
 export type Nouns = Record<'account' | 'contact' | 'lead' | 'opportunity' | 'case' | 'campaign', Command>;
 
@@ -58,4 +59,5 @@ export function registerCommands(program: Command, io: Io): void {
   registerAgenda(program, io);
   registerHistory(program, io);
   registerReport(program, io);
+  registerTui(program, io);
 }
