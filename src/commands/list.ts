@@ -33,13 +33,18 @@ function get(r: CrmRecord, field: string): unknown {
   return v;
 }
 
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 function compareValues(a: unknown, b: unknown): number {
   const empty = (x: unknown) => x === undefined || x === null || x === '';
   if (empty(a) && empty(b)) return 0;
   if (empty(a)) return 1; // missing values last, whatever the direction
   if (empty(b)) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+  const sa = String(a);
+  const sb = String(b);
+  if (sa === sb) return 0;
+  return collator.compare(sa, sb);
 }
 
 /** `--sort name`, `--sort -amount`, `--sort stage,-amount`. */
@@ -53,7 +58,7 @@ export function sortRecords(records: CrmRecord[], spec: string): CrmRecord[] {
       const c = compareValues(a, b);
       if (c !== 0) return empty(a) || empty(b) ? c : c * k.dir;
     }
-    return x.id.localeCompare(y.id);
+    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
   });
 }
 
@@ -84,8 +89,10 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
   warnSkipped(io, loaded.issues);
   let rows = loaded.records;
   if (filter) rows = rows.filter(filter);
-  const defaultSort = type === 'interaction' ? '-at' : type ? TYPES[type].title : 'type,id';
-  rows = sortRecords(rows, o.sort ?? defaultSort);
+  // Without --sort: interactions newest first, other types by title; all types in file order (type, then id).
+  const defaultSort = type === 'interaction' ? '-at' : type ? TYPES[type].title : undefined;
+  const sortSpec = o.sort ?? defaultSort;
+  if (sortSpec) rows = sortRecords(rows, sortSpec);
   if (o.limit !== undefined) rows = rows.slice(0, o.limit);
 
   if (o.format === 'json') {

@@ -22,7 +22,7 @@ export async function runSearch(io: Io, cmd: Command, o: SearchOptions): Promise
   }
   if (!o.text.trim()) throw new UsageError('nothing to search for', { hint: 'Give some text, e.g. `crm search acme`.' });
   const repo = await openRepository(io, cmd);
-  const loaded = repo.load(types);
+  const loaded = repo.load(types, { searchText: true });
   warnSkipped(io, loaded.issues);
   const { searchRecords } = await import('../model/search.js');
   const started = performance.now();

@@ -25,7 +25,7 @@ import { TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the entry shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
@@ -38,8 +38,8 @@ interface Entry {
   /** Parsed front matter, or undefined when the file is not a readable record. */
   data?: Data;
   issues?: Issue[];
-  /** Lowercase search text (title, emails, company, …, start of the body). */
-  text: string;
+  /** Lowercase search text (title, emails, company, …, start of the body); kept in the .text file. */
+  text?: string;
   id?: string;
 }
 
@@ -65,6 +65,11 @@ function indexDir(root: string): string {
 
 function basePath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.bin`);
+}
+
+/** Search text lives in its own file, read only by search. */
+function textPath(root: string, type: RecordType): string {
+  return join(indexDir(root), `${type}.v${INDEX_VERSION}.text`);
 }
 
 function journalPath(root: string, type: RecordType): string {
@@ -125,11 +130,18 @@ function readEntry(root: string, path: string, st: fs.Stats): Entry {
   return { ...base, data: r.record.data, id: r.record.id, text: textOf(r.record.data, r.record.body), ...(r.issues.length ? { issues: r.issues } : {}) };
 }
 
-function loadIndex(root: string, type: RecordType): IndexFile | undefined {
+function loadIndex(root: string, type: RecordType, withText: boolean): IndexFile | undefined {
   try {
     const buf = fs.readFileSync(basePath(root, type));
     const idx = deserialize(buf) as IndexFile;
     if (!idx || idx.version !== INDEX_VERSION || idx.type !== type || typeof idx.entries !== 'object') return undefined;
+    if (withText) {
+      const texts = deserialize(fs.readFileSync(textPath(root, type))) as Record<string, string>;
+      for (const [p, t] of Object.entries(texts)) {
+        const e = idx.entries[p];
+        if (e) e.text = t;
+      }
+    }
     let journal = '';
     try {
       journal = fs.readFileSync(journalPath(root, type), 'utf8');
@@ -159,8 +171,22 @@ function loadIndex(root: string, type: RecordType): IndexFile | undefined {
 function writeBase(root: string, idx: IndexFile): void {
   const dir = indexDir(root);
   fs.mkdirSync(dir, { recursive: true });
+  // Files of other index versions are dead weight.
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(`${idx.type}.v`) && !name.startsWith(`${idx.type}.v${INDEX_VERSION}.`)) fs.rmSync(join(dir, name), { force: true });
+  }
+  const texts: Record<string, string> = {};
+  const entries: Record<string, Entry> = {};
+  for (const [p, e] of Object.entries(idx.entries)) {
+    const { text, ...rest } = e;
+    entries[p] = rest;
+    texts[p] = text ?? '';
+  }
+  const tmpText = join(dir, `${idx.type}.${process.pid}.text.tmp`);
+  fs.writeFileSync(tmpText, serialize(texts));
+  fs.renameSync(tmpText, textPath(root, idx.type));
   const tmp = join(dir, `${idx.type}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, serialize(idx));
+  fs.writeFileSync(tmp, serialize({ ...idx, entries }));
   fs.renameSync(tmp, basePath(root, idx.type));
   fs.rmSync(journalPath(root, idx.type), { force: true });
 }
@@ -180,7 +206,7 @@ function journalLength(root: string, type: RecordType): number {
   }
 }
 
-function makeRecord(root: string, type: RecordType, path: string, id: string, data: Data, text: string): CrmRecord {
+function makeRecord(root: string, type: RecordType, path: string, id: string, data: Data, text: string | undefined): CrmRecord {
   let raw: string | undefined;
   let body: string | undefined;
   const read = () => {
@@ -193,7 +219,7 @@ function makeRecord(root: string, type: RecordType, path: string, id: string, da
   const rec = { type, id, path, data } as CrmRecord;
   Object.defineProperty(rec, 'raw', { enumerable: true, get: () => (read(), raw as string) });
   Object.defineProperty(rec, 'body', { enumerable: true, get: () => (read(), body as string) });
-  Object.defineProperty(rec, 'searchText', { enumerable: false, value: text });
+  if (text !== undefined) Object.defineProperty(rec, 'searchText', { enumerable: false, value: text });
   return rec;
 }
 
@@ -201,10 +227,11 @@ function makeRecord(root: string, type: RecordType, path: string, id: string, da
  * Records of one type through the index, refreshing it for whatever changed
  * on disk. `write: false` (read-only file systems) skips updating the index.
  */
-export function loadType(root: string, type: RecordType, options: { write?: boolean } = {}): TypeLoad {
+export function loadType(root: string, type: RecordType, options: { write?: boolean; text?: boolean } = {}): TypeLoad {
   const started = Date.now();
   const files = scan(root, type);
-  let idx = loadIndex(root, type);
+  const withText = options.text === true;
+  let idx = loadIndex(root, type, withText);
   const fresh = !idx;
   idx ??= { version: INDEX_VERSION, type, writtenAt: 0, entries: {} };
   const changed: { p: string; e: Entry | null }[] = [];
@@ -220,7 +247,11 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
     if (same) continue;
     const next = readEntry(root, path, st);
     // An unchanged entry re-read only because it is "racy" is not journalled again.
-    if (e && JSON.stringify(e) === JSON.stringify(next)) continue;
+    if (e && sameContent(e, next)) {
+      // Re-read only because it was "racy": refresh its stats, keep its text.
+      idx.entries[path] = { ...next, ...(e.text !== undefined ? { text: e.text } : {}) };
+      continue;
+    }
     idx.entries[path] = next;
     changed.push({ p: path, e: next });
   }
@@ -233,7 +264,10 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   if (options.write !== false && (fresh || changed.length > 0 || idx.writtenAt < started - RACY_MS)) {
     try {
       idx.writtenAt = started;
-      if (fresh || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) writeBase(root, idx);
+      if (fresh || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
+        if (!fresh && !withText) fillText(root, idx);
+        writeBase(root, idx);
+      }
       else appendJournal(root, type, changed, started);
     } catch {
       // the index is an optimisation: a read-only or full disk must not stop a read
@@ -248,10 +282,37 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
     if (e.issues) issues.push(...e.issues);
     if (e.data && e.id) {
       records.push(makeRecord(root, type, path, e.id, e.data, e.text));
-      text.set(path, e.text);
+      if (e.text !== undefined) text.set(path, e.text);
     }
   }
   return { records, issues, reread: changed.length, text };
+}
+
+function sameContent(a: Entry, b: Entry): boolean {
+  return a.id === b.id && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify(a.issues) === JSON.stringify(b.issues);
+}
+
+/** Before rewriting the base without having read the search text, take it from the text file. */
+function fillText(root: string, idx: IndexFile): void {
+  let texts: Record<string, string> = {};
+  try {
+    texts = deserialize(fs.readFileSync(textPath(root, idx.type))) as Record<string, string>;
+  } catch {
+    // lost: texts are recomputed from the files below
+  }
+  for (const [p, e] of Object.entries(idx.entries)) {
+    if (e.text !== undefined) continue;
+    const t = texts[p];
+    if (t !== undefined) e.text = t;
+    else if (e.data) {
+      try {
+        const raw = fs.readFileSync(join(root, p), 'utf8');
+        e.text = textOf(e.data, readRecordFile(p, raw).record?.body ?? '');
+      } catch {
+        e.text = '';
+      }
+    }
+  }
 }
 
 /** Forget the index (e.g. `crm index --rebuild`). */

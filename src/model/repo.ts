@@ -113,12 +113,17 @@ export interface Loaded {
 }
 
 /** Records of the given types through the index (.crm/index), refreshed for whatever changed on disk. */
-export function loadRecords(root: string, types: readonly RecordType[] = RECORD_TYPES, env: Record<string, string | undefined> = process.env): Loaded {
+export function loadRecords(
+  root: string,
+  types: readonly RecordType[] = RECORD_TYPES,
+  env: Record<string, string | undefined> = process.env,
+  options: { searchText?: boolean } = {},
+): Loaded {
   if (env.CRM_NO_INDEX) return loadRecordsDirect(root, types);
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   for (const type of types) {
-    const l = loadType(root, type);
+    const l = loadType(root, type, { text: options.searchText === true });
     records.push(...l.records);
     issues.push(...l.issues);
   }
@@ -387,7 +392,7 @@ export class RecordView implements Loaded {
       }
     }
     // Interactions, ambiguity, typos: the full lookup with suggestions.
-    return findRecord(this.records, ref, types);
+    return findRecord(this.records, ref, types, this.issues);
   }
 }
 
@@ -428,11 +433,11 @@ export class Repository {
   }
 
   /** Records of the given types (all by default), read once per process. */
-  load(types: readonly RecordType[] = RECORD_TYPES): Loaded {
-    const key = [...types].sort().join(',');
+  load(types: readonly RecordType[] = RECORD_TYPES, options: { searchText?: boolean } = {}): Loaded {
+    const key = `${[...types].sort().join(',')}${options.searchText ? '+text' : ''}`;
     let l = this.cache.get(key);
     if (!l) {
-      l = loadRecords(this.root, types, this.env);
+      l = loadRecords(this.root, types, this.env, options);
       this.cache.set(key, l);
     }
     return l;
