@@ -50,7 +50,13 @@ async function recordsAtCommit(root: string, rev: string): Promise<{ records: Cr
   const git = (await import('isomorphic-git')).default;
   let oid: string;
   try {
-    oid = await git.resolveRef({ fs, dir: gitRoot, ref: rev }).catch(() => git.expandOid({ fs, dir: gitRoot, oid: rev }));
+    // The git CLI understands every revision syntax (HEAD~3, main@{yesterday}, v1^); without it,
+    // isomorphic-git resolves branches, tags and (abbreviated) commit ids.
+    const { spawnSync } = await import('node:child_process');
+    const cli = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: gitRoot, encoding: 'utf8' });
+    oid = cli.status === 0 && cli.stdout.trim()
+      ? cli.stdout.trim()
+      : await git.resolveRef({ fs, dir: gitRoot, ref: rev }).catch(() => git.expandOid({ fs, dir: gitRoot, oid: rev }));
   } catch {
     throw new UsageError(`--as-of-commit: "${rev}" is not a commit, branch or tag here`, { hint: 'Use a commit id (`git log --oneline`), a branch or a tag.' });
   }
