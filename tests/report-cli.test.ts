@@ -3,10 +3,11 @@
  * format on the example repository, the JSON envelope, periods, --as-of,
  * --as-of-commit, --by, --compare, and bad input (exit codes, warnings).
  */
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, crm, emptyRepo, exampleRepo, git, write } from './helpers.js';
+import { BIN, NOW, ROOT, cleanup, commits, crm, emptyRepo, exampleRepo, git, gitStatus, read, write } from './helpers.js';
 
 afterAll(cleanup);
 
@@ -183,5 +184,41 @@ describe('crm report on hand-made records', () => {
     const groups = JSON.parse(r.stdout).groups;
     expect(groups).toEqual([{ group: '(none)', values: expect.any(Object) }, { group: '(all)', values: expect.any(Object) }]);
     expect(groups[1].values.sla_breach_rate).toBeNull();
+  });
+});
+
+describe('examples/weekly-report.sh', () => {
+  it("writes last week's KPI report in Markdown to reports/YYYY-Www.md and commits it", () => {
+    const dir = exampleRepo();
+    const env = {
+      ...process.env,
+      CRM: `${process.execPath} ${BIN}`,
+      CRM_NOW: NOW, // Friday 20 November 2026: last week is 2026-W46
+      NO_COLOR: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'Report Bot',
+      GIT_AUTHOR_EMAIL: 'bot@example.com',
+      GIT_COMMITTER_NAME: 'Report Bot',
+      GIT_COMMITTER_EMAIL: 'bot@example.com',
+    };
+    const script = join(ROOT, 'examples', 'weekly-report.sh');
+    const r = spawnSync('bash', [script, dir], { env, encoding: 'utf8' });
+    expect(r.stderr).toContain('reports/2026-W46.md');
+    expect(r.status).toBe(0);
+    expect(existsSync(join(dir, 'reports', '2026-W46.md'))).toBe(true);
+    const md = read(dir, 'reports/2026-W46.md');
+    expect(md.startsWith('## KPI 2026-W46\n')).toBe(true);
+    expect(md).toContain('Period: 2026-11-09 – 2026-11-15');
+    expect(md).toContain('compared with 2026-11-02 – 2026-11-08');
+    expect(md).toContain('| Win rate |');
+    expect(commits(dir)[0]).toBe('reports: weekly KPI report 2026-W46');
+    expect(gitStatus(dir)).toBe('');
+    // a second run a day later (another "as of") with the same figures makes no commit
+    const again = spawnSync('bash', [script, dir], { env: { ...env, CRM_NOW: '2026-11-21T10:00:00Z' }, encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain('up to date');
+    expect(commits(dir).filter((c) => c.startsWith('reports:'))).toHaveLength(1);
+    expect(read(dir, 'reports/2026-W46.md')).toBe(md);
   });
 });
