@@ -3,7 +3,7 @@ import { CrmError, ExitCode } from '../errors.js';
 import { createRecord } from './change.js';
 import { resolveConfig } from './config.js';
 import { parseRecord, type Data } from './frontmatter.js';
-import { momentOn, planAccountLifecycle, planDealMove, startOfDayIn, todayIn, type DealMove } from './deals.js';
+import { contextOf, momentOn, planAccountLifecycle, planDealMove, startOfDayIn, todayIn, type DealMove } from './deals.js';
 import type { CrmRecord } from './record.js';
 import type { RecordType } from './schema.js';
 
@@ -19,7 +19,7 @@ const acme = (status = 'prospect', extra: Data = {}) => rec('account', 'acme', {
 const deal = (stage: string, extra: Data = {}) => rec('opportunity', 'erp', { name: 'ERP', account: 'acme', stage, amount: 10000, ...extra });
 
 function move(opp: CrmRecord, m: DealMove, records: CrmRecord[] = [opp, acme()]) {
-  return planDealMove(opp, m, { config, records, actor });
+  return planDealMove(opp, m, contextOf(records, config, actor));
 }
 function data(raw: string | null | undefined): Data {
   return parseRecord(raw!).data;
@@ -72,7 +72,7 @@ describe('stage moves', () => {
   it('winning sets closed_on (in the zone), the amount, and makes the account a customer in the same plan', () => {
     const late = new Date('2026-11-20T23:30:00Z'); // already the 21st in Rome
     const opp = deal('negotiation');
-    const r = planDealMove(opp, { to: 'won', amount: 12500 }, { config, records: [opp, acme('prospect')], actor: { now: late, by: 'giulia' } });
+    const r = planDealMove(opp, { to: 'won', amount: 12500 }, contextOf([opp, acme('prospect')], config, { now: late, by: 'giulia' }));
     if (r.kind !== 'planned') throw new Error(r.kind);
     const d = data(r.plan.opportunity.change.after);
     expect(d).toMatchObject({ stage: 'won', closed_on: '2026-11-21', amount: 12500 });
@@ -146,7 +146,7 @@ describe('stage moves', () => {
 });
 
 describe('account lifecycle', () => {
-  const ctx = (records: CrmRecord[]) => ({ config, records, actor });
+  const ctx = (records: CrmRecord[]) => contextOf(records, config, actor);
 
   it('churn: customer → former with churn_reason; refused for a prospect; needs a reason', () => {
     const a = acme('customer');

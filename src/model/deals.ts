@@ -12,11 +12,12 @@
  * Refusals are UsageErrors (exit 2); "already there" is a `unchanged` result.
  */
 import { UsageError } from '../errors.js';
-import { assertValid, existsIn, timestamp, transition, updateExisting, type Actor } from './change.js';
+import { assertValid, timestamp, transition, updateExisting, type Actor } from './change.js';
 import { stageById, type Config, type Stage } from './config.js';
 import type { Data } from './frontmatter.js';
 import { historyOf, type CrmRecord } from './record.js';
 import type { Change } from './repo.js';
+import type { RecordType } from './schema.js';
 
 // ---------------------------------------------------------------------------
 // Days in crm.yaml's time zone
@@ -159,8 +160,17 @@ export interface DealMove {
 
 export interface PlanContext {
   config: Config;
-  records: readonly CrmRecord[];
   actor: Actor;
+  /** Whether a record exists (reference checks before writing). */
+  exists: (type: RecordType, id: string) => boolean;
+  /** A record by type and id, if there is one. */
+  get: (type: RecordType, id: string) => CrmRecord | undefined;
+}
+
+/** A PlanContext over records in memory. */
+export function contextOf(records: readonly CrmRecord[], config: Config, actor: Actor): PlanContext {
+  const byKey = new Map(records.map((r) => [`${r.type}/${r.id}`, r]));
+  return { config, actor, exists: (t, id) => byKey.has(`${t}/${id}`), get: (t, id) => byKey.get(`${t}/${id}`) };
 }
 
 export interface PlannedRecord {
@@ -228,7 +238,8 @@ export function planDealMove(opp: CrmRecord, move: DealMove, ctx: PlanContext): 
 
   const at = outcome ? momentOn(move.on, ctx.actor.now, config.timezone, lastAt(opp)) : ctx.actor.now;
   const actorAt: Actor = { now: at, by: ctx.actor.by };
-  const note = [outcome === 'lost' ? reason : undefined, move.note?.trim() || undefined].filter(Boolean).join('; ') || undefined;
+  const extra = move.note?.trim() || undefined;
+  const note = [outcome === 'lost' ? reason : undefined, extra !== reason ? extra : undefined].filter(Boolean).join('; ') || undefined;
 
   const data: Data = { ...opp.data, stage: target.id, history: [...historyOf(opp), transition(from, target.id, actorAt, note)] };
   if (outcome) data.closed_on = move.on ?? todayIn(ctx.actor.now, config.timezone);
@@ -238,14 +249,14 @@ export function planDealMove(opp: CrmRecord, move: DealMove, ctx: PlanContext): 
   if (move.amount !== undefined) data.amount = withAmount(data.amount, move.amount);
   data.updated = timestamp(ctx.actor.now);
 
-  const exists = existsIn(ctx.records);
+  const exists = ctx.exists;
   const opportunity = updateExisting(opp, data);
   assertValid(opportunity.record, config, exists);
   const changes = [opportunity.change];
 
   let account: PlannedRecord | undefined;
   if (outcome === 'won' && typeof opp.data.account === 'string') {
-    const a = ctx.records.find((r) => r.type === 'account' && r.id === opp.data.account);
+    const a = ctx.get('account', opp.data.account);
     if (a && a.data.status !== 'customer') {
       account = updateExisting(a, becomeCustomer(a, actorAt, ctx.actor.now, `won ${opp.id}`));
       assertValid(account.record, config, exists);
@@ -306,6 +317,55 @@ export function planAccountLifecycle(
   if (action === 'churn') data.churn_reason = reason;
   else delete data.churn_reason;
   const planned = updateExisting(account, data);
-  assertValid(planned.record, config, existsIn(ctx.records));
+  assertValid(planned.record, config, ctx.exists);
   return { kind: 'planned', plan: { from: status, to, account: planned } };
+}
+
+// ---------------------------------------------------------------------------
+// Plans as text (for --dry-run)
+
+/** The lines removed (-) and added (+) between two texts (longest common subsequence). */
+export function lineDiff(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const n = a.length;
+  const m = b.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      out.push(`-${a[i]}`);
+      i++;
+    } else {
+      out.push(`+${b[j]}`);
+      j++;
+    }
+  }
+  return out;
+}
+
+/** "create accounts/acme.md" / "change leads/jane.md" with the lines added and removed. */
+export function describeChanges(changes: readonly Change[]): string {
+  const out: string[] = [];
+  for (const c of changes) {
+    const action = c.before === null ? 'create' : c.after === null ? 'delete' : 'change';
+    out.push(`${action} ${c.path}`);
+    const lines = c.before === null ? (c.after ?? '').replace(/\n$/, '').split('\n').map((l) => `+${l}`) : c.after === null ? [] : lineDiff(c.before, c.after);
+    for (const l of lines) out.push(`  ${l}`);
+  }
+  return out.join('\n');
+}
+
+export function changeAction(c: Change): 'create' | 'change' | 'delete' {
+  return c.before === null ? 'create' : c.after === null ? 'delete' : 'change';
 }

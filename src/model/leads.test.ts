@@ -3,6 +3,7 @@ import { CrmError, ExitCode } from '../errors.js';
 import { createRecord } from './change.js';
 import { resolveConfig } from './config.js';
 import { parseRecord, type Data } from './frontmatter.js';
+import { contextOf } from './deals.js';
 import { planConversion, planLeadReopen, planLeadTransition, type ConversionInput, type ConversionOptions } from './leads.js';
 import type { CrmRecord } from './record.js';
 import type { RecordType } from './schema.js';
@@ -232,7 +233,7 @@ describe('planConversion', () => {
 });
 
 describe('lead transitions', () => {
-  const ctx = (records: CrmRecord[] = []) => ({ config, records, actor });
+  const ctx = (records: CrmRecord[] = []) => contextOf(records, config, actor);
 
   it('appends a history entry with by and note; disqualify sets disqualified_reason', () => {
     const l = lead({ status: 'new' });
@@ -271,7 +272,7 @@ describe('lead transitions', () => {
   it('a status missing from crm.yaml\'s list is refused', () => {
     const custom = resolveConfig({ leads: { status: ['new', 'qualified', 'disqualified', 'converted'] } });
     const l = lead({ status: 'new' });
-    usage(() => planLeadTransition(l, { to: 'contacted' }, { config: custom, records: [l], actor }));
+    usage(() => planLeadTransition(l, { to: 'contacted' }, contextOf([l], custom, actor)));
   });
 
   it('reopen goes back to the status before disqualification', () => {

@@ -92,7 +92,7 @@ export function planLeadTransition(lead: CrmRecord, move: LeadMove, ctx: PlanCon
   }
   data.updated = timestamp(actor.now);
   const planned = updateExisting(lead, data);
-  assertValid(planned.record, ctx.config, existsIn(ctx.records));
+  assertValid(planned.record, ctx.config, ctx.exists);
   return { kind: 'planned', plan: { from, to: move.to, lead: planned } };
 }
 
