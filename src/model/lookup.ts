@@ -2,9 +2,10 @@
  * Finding a record by what a user typed: `ID`, `TYPE/ID` (any type word:
  * `lead/jane-roe`, `opp/big-deal`), with "did you mean" suggestions.
  */
-import { NotFoundError, UsageError } from '../errors.js';
+import { CrmError, NotFoundError, UsageError } from '../errors.js';
+import type { Issue } from './issues.js';
 import { recordKey, recordTitle, type CrmRecord } from './record.js';
-import { parseTypeName, TYPES, type RecordType } from './schema.js';
+import { parseTypeName, TYPE_BY_FOLDER, TYPES, type RecordType } from './schema.js';
 
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
@@ -57,8 +58,12 @@ export function parseRef(text: string): RefParts {
   return { type, id: text.slice(slash + 1) };
 }
 
-/** The record named by `text`; `types` restricts where to look (e.g. only leads). */
-export function findRecord(records: readonly CrmRecord[], text: string, types?: readonly RecordType[]): CrmRecord {
+/**
+ * The record named by `text`; `types` restricts where to look (e.g. only leads).
+ * `skipped` are the issues of files that could not be read: when the id names
+ * one of them, the error says what is wrong with that file instead of "no record".
+ */
+export function findRecord(records: readonly CrmRecord[], text: string, types?: readonly RecordType[], skipped: readonly Issue[] = []): CrmRecord {
   const ref = parseRef(text.trim());
   if (ref.type && types && !types.includes(ref.type)) {
     throw new UsageError(`${text} is a ${ref.type}, but a ${types.join(' or ')} is needed here`);
@@ -69,6 +74,19 @@ export function findRecord(records: readonly CrmRecord[], text: string, types?: 
   if (hits.length > 1) {
     throw new UsageError(`"${ref.id}" is the id of ${hits.length} records: ${hits.map(recordKey).join(', ')}`, {
       hint: `Say which one with TYPE/ID, e.g. \`${recordKey(hits[0]!)}\`.`,
+    });
+  }
+  const unreadable = skipped.find((i) => {
+    if (i.severity !== 'error') return false;
+    const parts = i.path.split('/');
+    const type = TYPE_BY_FOLDER[parts[0] ?? ''];
+    const file = parts[parts.length - 1] ?? '';
+    return type !== undefined && (ref.type ? type === ref.type : !types || types.includes(type)) && file === `${ref.id}.md`;
+  });
+  if (unreadable) {
+    throw new CrmError(`${unreadable.path}:${unreadable.line} cannot be read as a record: ${unreadable.message}`, {
+      where: `${unreadable.path}:${unreadable.line}`,
+      hint: 'Fix the file by hand (`crm validate` lists every problem), then run the command again.',
     });
   }
   const near = closest(pool, ref.id);
