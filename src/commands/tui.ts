@@ -9,10 +9,12 @@ import { examples, globals } from './shared.js';
 
 const TABS = ['pipeline', 'leads', 'cases', 'lists', 'dashboard'] as const;
 
-function size(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 20 || n > 1000) throw new InvalidArgumentError('a whole number from 20 to 1000');
-  return n;
+function size(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > 1000) throw new InvalidArgumentError(`a whole number from ${min} to 1000`);
+    return n;
+  };
 }
 
 export function register(program: Command, io: Io): void {
@@ -22,8 +24,8 @@ export function register(program: Command, io: Io): void {
     .description('the pipeline board, leads, cases, lists and a dashboard in the terminal (press ? inside for the keys)')
     .addOption(new Option('--tab <tab>', 'open on this tab').choices([...TABS]))
     .option('--once', 'print the first screen as text and exit (no terminal needed)')
-    .option('--width <columns>', 'with --once: width in columns (default: the terminal, else 100)', size)
-    .option('--height <rows>', 'with --once: height in rows (default: the terminal, else 24)', size)
+    .option('--width <columns>', 'with --once: width in columns (default: the terminal, else 100)', size(20))
+    .option('--height <rows>', 'with --once: height in rows (default: the terminal, else 24)', size(8))
     .addHelpText(
       'after',
       `

@@ -16,7 +16,7 @@ import { CrmError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { Repository, loadConfig, findRoot } from '../model/repo.js';
 import { runEffect, type ActionContext } from './actions.js';
-import { keyName } from './keymap.js';
+import { keyName, type KeyInfo } from './keymap.js';
 import { fitHeight, Lines, plain, type Line } from './lines.js';
 import { boardLines } from './screens/board.js';
 import { dashboardLines } from './screens/dashboard.js';
@@ -78,7 +78,9 @@ export function frameLines(s: State, columns: number, rows: number, title: strin
     else if (s.tab === 'lists') body = listLines(s, w, bodyH);
     else body = dashboardLines(s, w, bodyH);
   }
-  return fitHeight([tabLine(s, title, w), ...fitHeight(body, bodyH, w), statusLine(s, w), footerLine(screen, w)], total, w);
+  const top = s.stack[s.stack.length - 1];
+  const recordType = top ? top.key.slice(0, top.key.indexOf('/')) : undefined;
+  return fitHeight([tabLine(s, title, w), ...fitHeight(body, bodyH, w), statusLine(s, w), footerLine(screen, w, recordType)], total, w);
 }
 
 function Frame({ state, columns, rows, title }: { state: State; columns: number; rows: number; title: string }) {
@@ -87,6 +89,19 @@ function Frame({ state, columns, rows, title }: { state: State; columns: number;
       <Lines lines={frameLines(state, columns, rows, title)} />
     </Box>
   );
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007f': 'backspace', '\b': 'backspace' };
+
+/**
+ * Ink hands over several characters at once when they arrive together
+ * (typing fast, key repeat, a paste): each becomes one key press.
+ */
+export function keyNames(input: string, key: KeyInfo): string[] {
+  const plainText = !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.return && !key.escape;
+  const chars = [...input];
+  if (!plainText || chars.length <= 1) return [keyName(input, key)];
+  return chars.map((c) => CONTROL_NAMES[c] ?? c);
 }
 
 /** Rows for page up/down: what a list shows. */
@@ -144,7 +159,7 @@ export function App(props: AppProps) {
   }, [size.rows]);
 
   useInput((input, key) => {
-    dispatch({ type: 'key', name: keyName(input, key) });
+    for (const name of keyNames(input, key)) dispatch({ type: 'key', name });
   });
 
   const reload = useCallback(
@@ -311,7 +326,7 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
     >
       <App source={source} initial={data} env={io.env} now={io.now} commit={options.commit} suspend={suspend} {...(options.tab ? { tab: options.tab } : {})} />
     </Boundary>,
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: true },
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: false },
   );
   if (io.env.CRM_DEBUG_TIMING) io.err(`crm-timing: tui_first_frame_ms=${(performance.now() - started).toFixed(1)} records=${data.records.length}`);
   try {

@@ -56,6 +56,8 @@ export interface Binding {
   screens: readonly ScreenKind[] | 'all';
   /** A word or two for the footer line, for the bindings worth showing there. */
   hint?: string;
+  /** On the record view, the record types it applies to (all when absent). */
+  types?: readonly string[];
 }
 
 const BOARDS: readonly ScreenKind[] = ['pipeline', 'leads', 'cases'];
@@ -71,18 +73,18 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['home', 'g'], action: 'top', help: 'first item', screens: MOVING },
   { keys: ['end', 'G'], action: 'bottom', help: 'last item', screens: MOVING },
   { keys: ['enter'], action: 'open', help: 'open the selected record (record view: the selected reference)', screens: [...BOARDS, 'lists', 'record'], hint: 'open' },
-  { keys: ['esc', 'backspace'], action: 'back', help: 'back (boards and lists: clear the filters)', screens: [...BOARDS, 'lists', 'record'], hint: 'back' },
+  { keys: ['esc', 'backspace'], action: 'back', help: 'back (boards and lists: clear the filters)', screens: [...BOARDS, 'lists', 'record'] },
   { keys: ['/'], action: 'filter-text', help: 'filter by text (lists: fuzzy, as you type)', screens: [...BOARDS, 'lists'], hint: 'filter' },
   { keys: ['o'], action: 'filter-owner', help: 'filter by owner (cycles through owners)', screens: [...BOARDS, 'lists'], hint: 'owner' },
   { keys: ['s'], action: 'sort', help: 'change the sort order', screens: ['lists'], hint: 'sort' },
-  { keys: ['>', 'L'], action: 'stage-next', help: 'move to the next stage / status', screens: [...BOARDS, 'record'], hint: 'stage' },
-  { keys: ['<', 'H'], action: 'stage-prev', help: 'move to the previous stage / status', screens: [...BOARDS, 'record'] },
-  { keys: ['w'], action: 'win', help: 'mark the opportunity won', screens: ['pipeline', 'record'], hint: 'win' },
-  { keys: ['x'], action: 'lose', help: 'opportunity: mark lost (asks the reason); lead: disqualify', screens: ['pipeline', 'leads', 'record'], hint: 'lose' },
-  { keys: ['c'], action: 'convert', help: 'convert the lead (picks among duplicates)', screens: ['leads', 'record'], hint: 'convert' },
-  { keys: ['r'], action: 'respond', help: 'case: record the first response', screens: ['cases', 'record'], hint: 'respond' },
-  { keys: ['s'], action: 'resolve', help: 'case: resolve', screens: ['cases', 'record'], hint: 'resolve' },
-  { keys: ['O'], action: 'reopen', help: 'case: reopen', screens: ['cases', 'record'], hint: 'reopen' },
+  { keys: ['>', 'L'], action: 'stage-next', help: 'move to the next stage / status', screens: [...BOARDS, 'record'], hint: 'stage', types: ['opportunity', 'lead', 'case'] },
+  { keys: ['<', 'H'], action: 'stage-prev', help: 'move to the previous stage / status', screens: [...BOARDS, 'record'], types: ['opportunity', 'lead', 'case'] },
+  { keys: ['w'], action: 'win', help: 'mark the opportunity won', screens: ['pipeline', 'record'], hint: 'win', types: ['opportunity'] },
+  { keys: ['x'], action: 'lose', help: 'opportunity: mark lost (asks the reason); lead: disqualify', screens: ['pipeline', 'leads', 'record'], hint: 'lose', types: ['opportunity', 'lead'] },
+  { keys: ['c'], action: 'convert', help: 'convert the lead (picks among duplicates)', screens: ['leads', 'record'], hint: 'convert', types: ['lead'] },
+  { keys: ['r'], action: 'respond', help: 'case: record the first response', screens: ['cases', 'record'], hint: 'respond', types: ['case'] },
+  { keys: ['s'], action: 'resolve', help: 'case: resolve', screens: ['cases', 'record'], hint: 'resolve', types: ['case'] },
+  { keys: ['O'], action: 'reopen', help: 'case: reopen', screens: ['cases', 'record'], hint: 'reopen', types: ['case'] },
   { keys: ['i'], action: 'log-interaction', help: 'log an interaction (call, email, meeting, note …)', screens: [...BOARDS, 'lists', 'record'], hint: 'log' },
   { keys: ['t'], action: 'add-task', help: 'add a task', screens: [...BOARDS, 'lists', 'record'], hint: 'task' },
   { keys: ['e'], action: 'edit', help: 'edit the record in $EDITOR', screens: [...BOARDS, 'lists', 'record'], hint: 'edit' },
@@ -144,17 +146,29 @@ function applies(b: Binding, screen: ScreenKind): boolean {
   return b.screens === 'all' || b.screens.includes(screen);
 }
 
-/** The action a key triggers on a screen, if any (first matching binding wins). */
-export function resolveKey(screen: ScreenKind, name: string, keymap: readonly Binding[] = KEYMAP): ActionName | undefined {
-  for (const b of keymap) if (applies(b, screen) && b.keys.includes(name)) return b.action;
+/**
+ * The action a key triggers on a screen, if any (first matching binding
+ * wins). On the record view a binding limited to other record types does
+ * not match, so the same key can mean different things per type.
+ */
+export function resolveKey(screen: ScreenKind, name: string, recordType?: string, keymap: readonly Binding[] = KEYMAP): ActionName | undefined {
+  for (const b of keymap) {
+    if (!applies(b, screen) || !b.keys.includes(name)) continue;
+    if (screen === 'record' && recordType && b.types && !b.types.includes(recordType)) continue;
+    return b.action;
+  }
   return undefined;
 }
 
 /** The footer line of a screen: `key word` for its bindings that have a hint. */
-export function hintsFor(screen: ScreenKind, keymap: readonly Binding[] = KEYMAP): { key: string; hint: string }[] {
+export function hintsFor(screen: ScreenKind, recordType?: string, keymap: readonly Binding[] = KEYMAP): { key: string; hint: string }[] {
   const out: { key: string; hint: string }[] = [];
-  for (const b of keymap) {
+  // What the screen is for first, then moving around, then the rest.
+  const rank = (b: Binding) => (b.screens === 'all' ? 2 : ['open', 'back', 'filter-text', 'filter-owner'].includes(b.action) ? 1 : 0);
+  const ordered = [...keymap].sort((a, b) => rank(a) - rank(b));
+  for (const b of ordered) {
     if (!b.hint || !(b.screens === 'all' || b.screens.includes(screen))) continue;
+    if (screen === 'record' && recordType && b.types && !b.types.includes(recordType)) continue;
     const key = b.action === 'stage-next' ? '<>' : keyLabel(b.keys[0]!);
     if (!out.some((o) => o.key === key)) out.push({ key, hint: b.hint });
   }
@@ -178,10 +192,11 @@ export function keyLabel(key: string): string {
 }
 
 /** Bindings for the `?` overlay: those of this screen first, then the global ones. */
-export function helpFor(screen: ScreenKind, keymap: readonly Binding[] = KEYMAP): { local: Binding[]; global: Binding[] } {
+export function helpFor(screen: ScreenKind, recordType?: string, keymap: readonly Binding[] = KEYMAP): { local: Binding[]; global: Binding[] } {
   const local: Binding[] = [];
   const global: Binding[] = [];
   for (const b of keymap) {
+    if (screen === 'record' && recordType && b.types && !b.types.includes(recordType)) continue;
     if (b.screens === 'all') global.push(b);
     else if (b.screens.includes(screen)) local.push(b);
   }

@@ -127,7 +127,7 @@ export function recordView(data: TuiData, key: string): RecordView | undefined {
     if (card.timeline.length === 0) lines.push({ text: 'nothing yet: press i to log an interaction', dim: true });
     for (const e of card.timeline) {
       const own = e.record.type === r.type && e.record.id === r.id;
-      const text = own ? e.summary : `${e.record.title}: ${e.summary}`;
+      const text = own || e.record.type === 'interaction' ? e.summary : `${e.record.title}: ${e.summary}`;
       const opens = !own || e.record.type === 'interaction';
       lines.push({ label: displayValue(e.at, tz), text, ...(opens ? { target: `${e.record.type}/${e.record.id}` } : {}) });
     }

@@ -828,8 +828,15 @@ export function reduce(s: State, e: Event): State {
         if (m.kind === 'form') return formKey(s, m.form, e.name);
         return pickKey(s, m, e.name);
       }
-      const action = resolveKey(screenOf(s), e.name);
-      if (!action) return s;
+      const screen = screenOf(s);
+      const top = s.stack[s.stack.length - 1];
+      const action = resolveKey(screen, e.name, top ? typeOfKey(top.key) : undefined);
+      if (!action) {
+        if (screen === 'record' && top && resolveKey(screen, e.name) !== undefined) {
+          return withStatus(s, `${e.name} does nothing on a ${typeOfKey(top.key)} (press ? for the keys here)`, 'error');
+        }
+        return s;
+      }
       return act(s, action);
     }
     case 'loaded': {

@@ -7,7 +7,7 @@ import type { Config } from '../model/config.js';
 import { historyOf, recordTitle, type CrmRecord } from '../model/record.js';
 import { RECORD_TYPES, TYPES, type RecordType } from '../model/schema.js';
 import { instantOf } from '../model/validate.js';
-import { caseSla, isCaseOpen, slaSummary, timeToNext } from '../model/cases.js';
+import { caseSla, formatDuration, isCaseOpen, timeToNext } from '../model/cases.js';
 
 export type BoardId = 'pipeline' | 'leads' | 'cases';
 export const BOARDS: readonly BoardId[] = ['pipeline', 'leads', 'cases'];
@@ -89,7 +89,10 @@ export function slaInfo(r: CrmRecord, config: Config, now: Date): SlaInfo | unde
   if (!isCaseOpen(r.data)) return undefined;
   const sla = caseSla(r.data, config, now);
   if (sla.state === 'none') return undefined;
-  return { urgency: timeToNext(sla), breached: sla.state === 'breached', label: slaSummary(sla).replace('first response', 'reply') };
+  const next = sla.next;
+  // "due 4h" / "late 1d": the next running clock, to its largest unit (the record view has the details)
+  const label = next ? `${next.breached ? 'late' : 'due'} ${formatDuration(next.hours_left * 3_600_000).split(' ')[0]}` : '';
+  return { urgency: timeToNext(sla), breached: sla.state === 'breached', label };
 }
 
 const DAY = 86_400_000;
@@ -193,8 +196,8 @@ function leadsBoard(leads: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
   const sorted = [...leads].sort((a, b) => score(b) - score(a) || str(a.data.created).localeCompare(str(b.data.created)) || a.id.localeCompare(b.id));
   const own: Card[] = [];
   for (const r of sorted) {
-    const bits = [str(r.data.source), typeof r.data.score === 'number' ? `score ${r.data.score}` : ''].filter(Boolean);
-    const c = card(r, byKey, o.now, bits.join(' · ') || undefined);
+    const bits = [typeof r.data.score === 'number' ? `${r.data.score}pt` : '', str(r.data.source)].filter(Boolean);
+    const c = card(r, byKey, o.now, bits.join(' ') || undefined);
     cards.set(c.key, c);
     const status = str(r.data.status);
     const col = byStatus.get(status);
@@ -228,7 +231,7 @@ function casesBoard(cases: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
   for (const r of sorted) {
     const sla = info.get(r.id);
     const priority = str(r.data.priority) || 'normal';
-    const extra = [priority, sla?.label ?? ''].filter(Boolean).join(' · ');
+    const extra = [priority, sla?.label ?? ''].filter(Boolean).join(' ');
     const c = card(r, byKey, o.now, extra, sla?.breached);
     cards.set(c.key, c);
     const col = byStatus.get(str(r.data.status));

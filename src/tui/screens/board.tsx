@@ -22,10 +22,14 @@ function cardLines(board: BoardId, c: Card, selected: boolean, w: number): Line[
   const inv = selected ? { inverse: true } : {};
   const marker = selected ? '▸ ' : '  ';
   const days = c.days !== undefined ? `${c.days}d` : '';
-  let third: string;
-  if (board === 'pipeline') third = [c.amount !== undefined ? compact(c.amount) : '–', c.owner ?? '–', days].filter(Boolean).join(' · ');
-  else if (board === 'leads') third = [c.extra, c.owner ?? '–', days].filter(Boolean).join(' · ');
-  else third = [c.extra, c.owner].filter(Boolean).join(' · ');
+  let parts: string[];
+  if (board === 'pipeline') parts = [c.amount !== undefined ? compact(c.amount) : '–', c.owner ?? '–', days];
+  else if (board === 'leads') parts = [...(c.extra ? [c.extra] : []), c.owner ?? '–', days];
+  else parts = [...(c.extra ? [c.extra] : []), c.owner ?? ''];
+  parts = parts.filter(Boolean);
+  // "24k · giulia · 10d" when it fits, else "24k giulia 10d"
+  const spaced = parts.join(' · ');
+  const third = spaced.length + 2 <= w ? spaced : parts.join(' ');
   const alert = c.alert ? '! ' : '  ';
   return [
     [seg(fit(marker + c.title, w), { bold: true, ...inv })],

@@ -52,6 +52,18 @@ export function dashboardData(data: TuiData, period: Period): Dashboard {
   return d;
 }
 
+const LABELS: Record<string, string> = {
+  lead_conversion_rate: 'lead conversion',
+  opportunities_created: 'deals created',
+  opportunities_won: 'deals won',
+  opportunities_lost: 'deals lost',
+  sales_cycle_days_median: 'sales cycle, median d',
+  sales_cycle_days_mean: 'sales cycle, mean d',
+  weighted_pipeline_value: 'weighted pipeline',
+  first_response_hours_median: '1st response, med h',
+  resolution_hours_median: 'resolution, median h',
+};
+
 const MONEY = new Set(['revenue_won', 'avg_deal_size', 'pipeline_value', 'weighted_pipeline_value']);
 
 function show(id: string, v: Value | undefined): string {
@@ -81,7 +93,7 @@ function kpiLines(d: Dashboard, w: number): Line[] {
     for (const id of section.ids) {
       const ch = delta(id, d.values[id], d.previous[id]);
       out.push([
-        seg(fit(id.replace(/_/g, ' '), labelW)),
+        seg(fit(LABELS[id] ?? id.replace(/_/g, ' '), labelW)),
         seg(fit(show(id, d.values[id]), valueW, 'right'), { bold: true }),
         seg(fit(show(id, d.previous[id]), valueW, 'right'), { dim: true }),
         seg(fit(ch.text, valueW, 'right'), ch.good === undefined ? { dim: true } : { color: ch.good ? 'green' : 'red' }),

@@ -34,8 +34,8 @@ export function statusLine(s: State, w: number): Line {
   return [seg(fit(mark + st.text, w), st.tone === 'error' ? { color: 'red', bold: true } : st.tone === 'ok' ? { color: 'green' } : {})];
 }
 
-export function footerLine(screen: ScreenKind, w: number): Line {
-  const hints = hintsFor(screen);
+export function footerLine(screen: ScreenKind, w: number, recordType?: string): Line {
+  const hints = hintsFor(screen, recordType);
   const tail = hints.filter((h) => h.hint === 'help' || h.hint === 'quit');
   const head = hints.filter((h) => h.hint !== 'help' && h.hint !== 'quit');
   const render = (hs: typeof hints) => hs.map((h) => `${h.key} ${h.hint}`).join('  ');
@@ -59,9 +59,9 @@ function bindingLines(title: string, bindings: Binding[], w: number): Line[] {
   return out;
 }
 
-export function helpLines(screen: ScreenKind, w: number, h: number): Line[] {
-  const { local, global } = helpFor(screen);
-  const name = screen === 'record' ? 'the record view' : `the ${screen} screen`;
+export function helpLines(screen: ScreenKind, w: number, h: number, recordType?: string): Line[] {
+  const { local, global } = helpFor(screen, recordType);
+  const name = screen === 'record' ? `the ${recordType ?? 'record'} view` : `the ${screen} screen`;
   const left = bindingLines(`Keys on ${name}`, local, w >= 80 ? Math.floor(w / 2) - 1 : w);
   const right = bindingLines('Everywhere', global, w >= 80 ? w - Math.floor(w / 2) : w);
   const foot: Line = [seg('any key closes this help', { dim: true })];
@@ -109,7 +109,8 @@ function pickLines(m: Extract<Modal, { kind: 'pick' }>, w: number): Line[] {
 export function modalLines(s: State, screen: ScreenKind, w: number, h: number): Line[] | undefined {
   const m = s.modal;
   if (!m || m.kind === 'filter') return undefined;
-  if (m.kind === 'help') return helpLines(screen, w, h);
+  const top = s.stack[s.stack.length - 1];
+  if (m.kind === 'help') return helpLines(screen, w, h, top?.key.slice(0, top.key.indexOf('/')));
   if (m.kind === 'form') return formLines(m.form, w);
   return pickLines(m, w);
 }
