@@ -76,15 +76,21 @@ function valuesTable(
     }
     return h;
   };
-  // All groups side by side when they fit; else one block per group.
-  const rows = rowsFor(groups);
-  const headers = headersFor(groups);
-  if (groups.length === 1 || gridWidth(headers, rows) <= o.columns) return grid(headers, rows, s);
-  return groups
-    .map((g) => {
-      const h = headersFor([g]);
-      if (!compare) h[1] = '';
-      return `${s.bold(`▸ ${groupTitle(g)}`)}\n${grid(h, rowsFor([g]), s)}`;
+  // Groups side by side, as many as fit the width in each table; one block per group otherwise.
+  const fits = (gs: readonly GroupResult[]) => gridWidth(headersFor(gs), rowsFor(gs)) <= o.columns;
+  const chunks: GroupResult[][] = [];
+  for (const g of groups) {
+    const last = chunks[chunks.length - 1];
+    if (last && fits([...last, g])) last.push(g);
+    else chunks.push([g]);
+  }
+  if (chunks.length === 1) return grid(headersFor(groups), rowsFor(groups), s);
+  return chunks
+    .map((gs) => {
+      if (gs.length > 1 || !compare) return grid(headersFor(gs), rowsFor(gs), s);
+      const h = headersFor(gs);
+      h[1] = 'value';
+      return `${s.bold(`▸ ${groupTitle(gs[0]!)}`)}\n${grid(h, rowsFor(gs), s)}`;
     })
     .join('\n\n');
 }
