@@ -94,3 +94,23 @@ if (!TMUX) {
     it.skip('needs tmux (not found in /usr/bin, /usr/local/bin or /opt/homebrew/bin): install tmux to run this smoke test', () => {});
   });
 }
+
+describe.skipIf(!TMUX)('tui: an unexpected error', () => {
+  it('restores the terminal and says where to report it; nothing half-written', async () => {
+    const dir = salesRepo(emptyRepo);
+    const script = `cd '${dir}' && echo BEFORE-TUI && env CRM_NOW=${NOW} CRM_DEBUG_TUI_CRASH=z '${process.execPath}' '${BIN}' board 2>err.txt; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 600`;
+    tmux('new-session', '-d', '-s', 'crm', '-x', '80', '-y', '24', 'sh', '-c', script);
+    await waitFor((s) => s.includes('Prospecting'), 'the board');
+    tmux('send-keys', '-t', 'crm', 'z');
+    const screen = await waitFor((s) => s.includes('STTY-DONE'), 'crm to exit');
+    expect(screen).toContain('EXIT=1');
+    expect(screen).toContain('BEFORE-TUI');
+    expect(screen).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(tmux('display', '-p', '-t', 'crm', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+    const err = read(dir, 'err.txt');
+    expect(err).toContain('crm tui: internal error: CRM_DEBUG_TUI_CRASH');
+    expect(err).toContain('This is a bug in crm, not in your data');
+    expect(err).toContain('Please report it on the crm issue tracker');
+    expect(err).toMatch(/at \S+/); // the trace
+  });
+});

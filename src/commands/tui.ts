@@ -37,6 +37,8 @@ made by the same code as the matching crm command.
 ${examples(['$ crm board', '$ crm tui --tab cases', '$ crm board --once --width 80 --height 24 > board.txt'])}`,
     )
     .action(async (opts: { tab?: (typeof TABS)[number]; once?: boolean; width?: number; height?: number }, command: Command) => {
+      // The bundle keeps React's run-time switch: use its production build unless told otherwise.
+      process.env.NODE_ENV ??= 'production';
       const { runTui } = await import('../tui/app.js');
       const g = globals(command);
       await runTui(io, {

@@ -27,7 +27,8 @@ import { initialState, reduce, screenOf, type State, type TabId } from './state.
 import { buildData, type TuiData } from './view.js';
 import { signature, watchRepository } from './watch.js';
 
-export const REPORT_BUGS = 'https://github.com/crm-cli/crm/issues';
+/** Where bugs go (the project has no public tracker URL yet; change it here when it does). */
+export const REPORT_BUGS = 'the crm issue tracker';
 
 // ---------------------------------------------------------------------------
 // Where the data comes from
@@ -136,6 +137,12 @@ export interface AppProps {
   tab?: TabId;
 }
 
+/** Throws while rendering once `key` was pressed: CRM_DEBUG_TUI_CRASH=KEY, for testing the crash path. */
+function CrashProbe({ armed }: { armed: boolean }) {
+  if (armed) throw new Error('CRM_DEBUG_TUI_CRASH: a deliberate crash for testing');
+  return null;
+}
+
 export function App(props: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
@@ -158,8 +165,13 @@ export function App(props: AppProps) {
     dispatch({ type: 'resize', pageSize: pageSize(size.rows) });
   }, [size.rows]);
 
+  const crashKey = props.env.CRM_DEBUG_TUI_CRASH;
+  const [crash, setCrash] = useState(false);
   useInput((input, key) => {
-    for (const name of keyNames(input, key)) dispatch({ type: 'key', name });
+    for (const name of keyNames(input, key)) {
+      if (crashKey && name === crashKey) setCrash(true);
+      dispatch({ type: 'key', name });
+    }
   });
 
   const reload = useCallback(
@@ -216,7 +228,12 @@ export function App(props: AppProps) {
     if (state.quit && !state.pending) exit();
   }, [state.quit, state.pending, exit]);
 
-  return <Frame state={state} columns={size.columns} rows={size.rows} title={props.initial.config.name} />;
+  return (
+    <>
+      <CrashProbe armed={crash} />
+      <Frame state={state} columns={size.columns} rows={size.rows} title={props.initial.config.name} />
+    </>
+  );
 }
 
 /** Catches render errors so that runTui can restore the terminal and report them. */
@@ -254,7 +271,7 @@ export function bugReport(e: unknown): string {
   return [
     `crm tui: internal error: ${err?.message ?? String(e)}`,
     'This is a bug in crm, not in your data. The terminal has been restored; the last action may not have been saved (check `git status`).',
-    `Please report it at ${REPORT_BUGS} with what you pressed and this trace:`,
+    `Please report it on ${REPORT_BUGS}, with the output of \`crm --version\`, the keys you pressed and this trace:`,
     err?.stack ?? '',
   ].join('\n');
 }

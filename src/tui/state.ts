@@ -424,6 +424,10 @@ function ownerText(owner: string | undefined): string {
   return owner === undefined ? 'all owners' : owner === '' ? 'unassigned' : owner;
 }
 
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 function typeOfKey(key: string): RecordType {
   return key.slice(0, key.indexOf('/')) as RecordType;
 }
@@ -466,7 +470,7 @@ function stageStep(s: State, key: string, dir: 1 | -1): { to?: string; message?:
 function needType(s: State, key: string | undefined, types: readonly RecordType[], what: string): { key?: string; state?: State } {
   if (!key) return { state: withStatus(s, 'nothing selected', 'error') };
   const t = typeOfKey(key);
-  if (!types.includes(t)) return { state: withStatus(s, `${what} works on ${types.map((x) => `${x === 'opportunity' ? 'an' : 'a'} ${x}`).join(' or ')}, not on a ${t}`, 'error') };
+  if (!types.includes(t)) return { state: withStatus(s, `${what} works on ${types.map(article).join(' or ')}, not on ${article(t)}`, 'error') };
   if (!s.data.byKey.has(key)) return { state: withStatus(s, `${key} no longer exists`, 'error') };
   return { key };
 }
@@ -833,7 +837,7 @@ export function reduce(s: State, e: Event): State {
       const action = resolveKey(screen, e.name, top ? typeOfKey(top.key) : undefined);
       if (!action) {
         if (screen === 'record' && top && resolveKey(screen, e.name) !== undefined) {
-          return withStatus(s, `${e.name} does nothing on a ${typeOfKey(top.key)} (press ? for the keys here)`, 'error');
+          return withStatus(s, `${e.name} does nothing on ${article(typeOfKey(top.key))} (press ? for the keys here)`, 'error');
         }
         return s;
       }

@@ -65,8 +65,9 @@ function summaryLine(s: State, board: BoardId, hiddenLeft: number, hiddenRight: 
   const filters = [f.owner !== undefined ? `owner: ${f.owner || 'unassigned'}` : '', f.text ? `/${f.text}` : ''].filter(Boolean).join('  ');
   const left = `${hiddenLeft > 0 ? `‹ ${hiddenLeft} more  ` : ''}${parts.join('   ')}`;
   const right = `${filters}${hiddenRight > 0 ? `  ${hiddenRight} more ›` : ''}`;
-  const gap = Math.max(1, w - left.length - right.length);
-  return [seg(left, { dim: true }), seg(' '.repeat(gap)), seg(right, filters ? { color: 'yellow' } : { dim: true })];
+  // the filters and the hidden columns matter more than the totals: the totals give way
+  const room = Math.max(0, w - right.length - 1);
+  return [seg(fit(left, room), { dim: true }), seg(' '), seg(right, filters ? { color: 'yellow' } : { dim: true })];
 }
 
 export function boardLines(s: State, board: BoardId, w: number, h: number): Line[] {
