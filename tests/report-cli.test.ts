@@ -183,6 +183,7 @@ describe('crm report on hand-made records', () => {
     mkdirSync(join(dir, 'cases'), { recursive: true });
     const r = crm(dir, ['report', 'cases', '--period', '2026', '--json']);
     expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
     const groups = JSON.parse(r.stdout).groups;
     expect(groups).toEqual([{ group: '(none)', values: expect.any(Object) }, { group: '(all)', values: expect.any(Object) }]);
     expect(groups[1].values.sla_breach_rate).toBeNull();

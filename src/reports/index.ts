@@ -117,6 +117,7 @@ export function runReport(name: ReportName, records: readonly ReportRecord[], co
   } else {
     const names = new Set<string>();
     let withValue = false;
+    let count = 0;
     const member = new Map<BaseFact, string[]>();
     for (const s of def.subjects) {
       for (const f of facts[s] as BaseFact[]) {
@@ -124,11 +125,13 @@ export function runReport(name: ReportName, records: readonly ReportRecord[], co
         member.set(f, g);
         for (const x of g) names.add(x);
         if (g[0] !== NONE) withValue = true;
+        count++;
       }
     }
     if (!withValue) {
+      // Nobody has the field (a typo?): say so, unless there is nothing to split at all.
       const what = def.subjects.map((s) => LIST_WORD[s]).join(', ').replace(/, ([^,]*)$/, ' or $1');
-      warnings.push(`no ${what} has a value for "${by}": everything is in the group ${NONE}`);
+      if (count > 0) warnings.push(`no ${what} has a value for "${by}": everything is in the group ${NONE}`);
       names.add(NONE);
     }
     groups = [...names]

@@ -25,8 +25,11 @@ function validDate(s: string): boolean {
   return d <= daysInMonth(y, mo);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[month - 1]!;
 }
 
 /**
@@ -47,8 +50,7 @@ export function parseTimestamp(s: unknown): number | undefined {
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
 export function dayNumber(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
+  return Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS);
 }
 
 export function dateOfDayNumber(n: number): string {
@@ -150,11 +152,29 @@ function parts(t: number, tz: string): Parts {
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
 }
 
-/** Offset of the zone from UTC at moment t, in ms (Rome in winter: +3,600,000). */
-export function offsetMs(t: number, tz: string): number {
+function exactOffset(t: number, tz: string): number {
   const p = parts(t, tz);
   const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return local - Math.floor(t / 1000) * 1000;
+}
+
+/** Offsets per zone and UTC hour, where the offset is the same all hour long. */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/** Offset of the zone from UTC at moment t, in ms (Rome in winter: +3,600,000). */
+export function offsetMs(t: number, tz: string): number {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return 0;
+  let cache = hourOffsets.get(tz);
+  if (!cache) hourOffsets.set(tz, (cache = new Map()));
+  const hour = Math.floor(t / HOUR_MS);
+  const known = cache.get(hour);
+  if (known !== undefined) return known;
+  const a = exactOffset(hour * HOUR_MS, tz);
+  const b = exactOffset(hour * HOUR_MS + HOUR_MS - 1000, tz);
+  if (a !== b) return exactOffset(t, tz); // a daylight-saving change within this hour
+  if (cache.size > 100_000) cache.clear();
+  cache.set(hour, a);
+  return a;
 }
 
 /** The calendar date of moment t in the zone. */
