@@ -177,3 +177,14 @@ describe('account lifecycle', () => {
     expect(r.kind === 'planned' && (data(r.plan.account.change.after).history as Data[]).at(-1)!.at).toBe('2026-10-30T23:00:00Z');
   });
 });
+
+describe('notes', () => {
+  it('a note on an open move is kept; a lost reason given also as the note is written once', () => {
+    const r = move(deal('proposal'), { to: 'qualification', note: 'scope', reason: 'scope' });
+    expect(r.kind === 'planned' && (data(r.plan.opportunity.change.after).history as Data[]).at(-1)!.note).toBe('scope');
+    const lost = move(deal('proposal'), { to: 'lost', note: 'price', reason: 'price' });
+    expect(lost.kind === 'planned' && (data(lost.plan.opportunity.change.after).history as Data[]).at(-1)!.note).toBe('price');
+    const both = move(deal('proposal'), { to: 'lost', note: 'they said so', reason: 'price' });
+    expect(both.kind === 'planned' && (data(both.plan.opportunity.change.after).history as Data[]).at(-1)!.note).toBe('price; they said so');
+  });
+});

@@ -239,7 +239,8 @@ export function planDealMove(opp: CrmRecord, move: DealMove, ctx: PlanContext): 
   const at = outcome ? momentOn(move.on, ctx.actor.now, config.timezone, lastAt(opp)) : ctx.actor.now;
   const actorAt: Actor = { now: at, by: ctx.actor.by };
   const extra = move.note?.trim() || undefined;
-  const note = [outcome === 'lost' ? reason : undefined, extra !== reason ? extra : undefined].filter(Boolean).join('; ') || undefined;
+  const lostNote = outcome === 'lost' ? reason : undefined;
+  const note = [lostNote, extra !== lostNote ? extra : undefined].filter(Boolean).join('; ') || undefined;
 
   const data: Data = { ...opp.data, stage: target.id, history: [...historyOf(opp), transition(from, target.id, actorAt, note)] };
   if (outcome) data.closed_on = move.on ?? todayIn(ctx.actor.now, config.timezone);
