@@ -31,6 +31,7 @@ export function runAsync(
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    child.stdin.on('error', () => undefined); // the program may exit without reading its input
     child.stdin.end(options.input ?? '');
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
   });
@@ -156,6 +157,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.stdin.on('error', () => undefined); // it may answer without reading the body
       child.stdin.end(body);
       child.on('close', () => {
         const cgi = parseCgi(Buffer.concat(out));

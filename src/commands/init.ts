@@ -10,6 +10,8 @@ export interface InitOptions {
   currency: string;
   timezone?: string;
   commit: boolean;
+  /** Start from this remote (HTTP(S)): clone it, or set it as origin when it is empty. */
+  clone?: string | undefined;
 }
 
 const FOLDERS = ['accounts', 'contacts', 'leads', 'opportunities', 'cases', 'campaigns', 'interactions', 'templates'];
@@ -55,6 +57,11 @@ export async function runInit(io: Io, options: InitOptions): Promise<{ root: str
   if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) {
     throw new CrmError(`${root} exists and is not a directory`);
   }
+  if (options.clone) {
+    const { cloneForInit } = await import('./sync.js');
+    const cloned = await cloneForInit(io, options.clone, root);
+    if (cloned) return cloned;
+  }
   const { findGitRoot, initRepository, resolveAuthor, commitPaths } = await import('../model/git.js');
   const { resolveConfig } = await import('../model/config.js');
   const { slugify } = await import('../model/ids.js');
@@ -90,12 +97,21 @@ export async function runInit(io: Io, options: InitOptions): Promise<{ root: str
     fs.writeFileSync(gi, `${current}${current && !current.endsWith('\n') ? '\n' : ''}# local crm state: caches and locks\n.crm/\n`);
     created.push('.gitignore');
   }
+  // Record files merge key by key: the crm merge driver (docs/collaboration.md).
+  const { withMergeAttributes, installMergeDriver } = await import('../model/sync.js');
+  const ga = join(root, '.gitattributes');
+  const attributes = withMergeAttributes(fs.existsSync(ga) ? fs.readFileSync(ga, 'utf8') : '');
+  if (attributes !== null) {
+    fs.writeFileSync(ga, attributes);
+    created.push('.gitattributes');
+  }
 
   let gitRoot = existingGit;
   if (!gitRoot) {
     await initRepository(root);
     gitRoot = root;
   }
+  await installMergeDriver(gitRoot);
   if (!options.commit) {
     io.err(`Created a CRM repository in ${root} (not committed: --no-commit).`);
     return { root };
@@ -112,12 +128,14 @@ export function register(program: Command, io: Io): void {
   program
     .command('init')
     .description('create a CRM repository: crm.yaml, record folders, .gitignore, git init and a first commit')
-    .argument('[dir]', 'directory to create or use', '.')
+    .argument('[dir]', 'directory to create or use (default: the current one; with --clone: the repository\'s name)')
     .option('--name <name>', 'the organisation name written to crm.yaml (default: the directory name)')
     .option('--currency <code>', 'currency of amounts', 'EUR')
     .option('--timezone <tz>', 'IANA time zone for reports (default: this machine\'s)')
-    .addHelpText('after', examples(['$ crm init acme-crm', '$ crm init --name "Acme Srl" --currency EUR --timezone Europe/Rome']))
-    .action(async (dir: string, opts: { name?: string; currency: string; timezone?: string }, cmd: Command) => {
-      await runInit(io, { dir, ...opts, commit: globals(cmd).commit });
+    .option('--clone <url>', 'start from a remote (HTTP(S)): clone it, or use it as origin when it is empty (credentials: see crm sync --help)')
+    .addHelpText('after', examples(['$ crm init acme-crm', '$ crm init --name "Acme Srl" --currency EUR --timezone Europe/Rome', '$ crm init --clone https://git.example.com/acme/crm.git']))
+    .action(async (dir: string | undefined, opts: { name?: string; currency: string; timezone?: string; clone?: string }, cmd: Command) => {
+      const { cloneDirName } = await import('./sync.js');
+      await runInit(io, { dir: dir ?? (opts.clone ? cloneDirName(opts.clone) : '.'), ...opts, commit: globals(cmd).commit });
     });
 }

@@ -120,6 +120,47 @@ export async function runSync(io: Io, cmd: Command, o: SyncCommandOptions): Prom
   return result;
 }
 
+/** `https://host/team/acme-crm.git` → `acme-crm` (like git clone). */
+export function cloneDirName(url: string): string {
+  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1).replace(/\.git$/, '');
+  return last || 'crm';
+}
+
+/**
+ * `crm init --clone URL`: clone the remote into `root` (new or empty). A
+ * CRM repository is ready as it is (returns it); an empty remote, or one
+ * without crm.yaml, returns undefined and init creates the CRM there.
+ */
+export async function cloneForInit(io: Io, url: string, root: string): Promise<{ root: string } | undefined> {
+  const fs = await import('node:fs');
+  const { join } = await import('node:path');
+  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
+    throw new CrmError(`${root} is not empty; --clone needs a new or empty directory`, { hint: 'Name another directory: crm init --clone URL DIR', exitCode: 2 });
+  }
+  const { cloneRepository, installMergeDriver, safeUrl } = await import('../model/sync.js');
+  const progress = progressLine(Boolean(process.stderr.isTTY));
+  let empty: boolean;
+  try {
+    ({ empty } = await cloneRepository({ url, dir: root, env: io.env, onProgress: (p) => progress.update(p) }));
+  } finally {
+    progress.done();
+  }
+  if (empty) {
+    io.err(`${safeUrl(url)} is empty: creating a new CRM repository with it as origin (\`crm sync\` pushes it).`);
+    return undefined;
+  }
+  if (!fs.existsSync(join(root, 'crm.yaml'))) {
+    io.err(`Cloned ${safeUrl(url)}; it has no crm.yaml yet, so creating the CRM there (\`crm sync\` pushes it).`);
+    return undefined;
+  }
+  await installMergeDriver(root);
+  const { loadRecords } = await import('../model/repo.js');
+  const n = loadRecords(root, undefined, io.env).records.length;
+  io.err(`Cloned ${safeUrl(url)} into ${root}: ${n} record${n === 1 ? '' : 's'}. The crm merge driver is set up; \`crm sync\` pulls and pushes.`);
+  return { root };
+}
+
 export function register(program: Command, io: Io): void {
   program
     .command('sync')

@@ -651,22 +651,27 @@ export async function cloneRepository(options: {
   }
   const auth: AuthState = {};
   const { onAuth, onAuthFailure } = credentials(options.env, auth);
-  fs.mkdirSync(options.dir, { recursive: true });
+  let info: Awaited<ReturnType<Git['getRemoteInfo']>>;
   try {
-    await git.clone({ fs, http, dir: options.dir, url: options.url, onAuth, onAuthFailure, ...(options.onProgress ? { onProgress: options.onProgress } : {}), singleBranch: false, cache: objectCache });
+    info = await git.getRemoteInfo({ http, url: options.url, onAuth, onAuthFailure });
+  } catch (e) {
+    throw networkError(e, options.url, auth, 'clone');
+  }
+  const heads = Object.keys((info.refs as { heads?: Record<string, string> } | undefined)?.heads ?? {});
+  const advertised = info.HEAD?.replace(/^refs\/heads\//, '');
+  fs.mkdirSync(options.dir, { recursive: true });
+  if (heads.length === 0) {
+    // An empty remote: a fresh repository pointing at it.
+    await git.init({ fs, dir: options.dir, defaultBranch: advertised ?? 'main' });
+    await git.addRemote({ fs, dir: options.dir, remote: 'origin', url: options.url });
+    return { empty: true };
+  }
+  const ref = advertised && heads.includes(advertised) ? advertised : heads.includes('main') ? 'main' : heads[0]!;
+  try {
+    await git.clone({ fs, http, dir: options.dir, url: options.url, ref, onAuth, onAuthFailure, ...(options.onProgress ? { onProgress: options.onProgress } : {}), cache: objectCache });
     return { empty: false };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const refs = await git.listServerRefs({ http, url: options.url, onAuth, onAuthFailure }).catch(() => undefined);
-    if (refs !== undefined && refs.filter((r) => r.ref.startsWith('refs/heads/')).length === 0) {
-      // An empty remote: a fresh repository pointing at it.
-      fs.rmSync(join(options.dir, '.git'), { recursive: true, force: true });
-      await git.init({ fs, dir: options.dir, defaultBranch: 'main' });
-      await git.addRemote({ fs, dir: options.dir, remote: 'origin', url: options.url });
-      return { empty: true };
-    }
     fs.rmSync(join(options.dir, '.git'), { recursive: true, force: true });
-    void code;
     throw networkError(e, options.url, auth, 'clone');
   }
 }
