@@ -73,6 +73,8 @@ describe('crm report on the example repository', () => {
     expect(r.stdout).toMatch(/^ACTIVITY$/m);
     expect(r.stdout).toMatch(/[▲▼=]/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR and not a terminal
+    // --compare alone means --compare previous
+    expect(crm(dir, ['report', 'kpi', '--period', '2026-Q3', '--compare']).stdout).toBe(r.stdout);
   });
 
   it('defaults to the last full ISO week before today', () => {

@@ -301,12 +301,13 @@ ${examples([
       .option('--as-of <date>', 'read the records as they stood at the end of that day')
       .option('--as-of-commit <rev>', 'read the records (and crm.yaml) from a git commit, branch or tag')
       .option('-b, --by <field>', sub.byHelp ?? 'split into groups by any front-matter key (owner, source, industry, a custom field, …)')
-      .option('--compare <what>', 'add the previous period and the change (only: previous)')
+      .option('--compare [what]', 'add the previous period and the change (previous, the default)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'md', 'csv', 'json']).default('table'))
       .option('--json', 'same as --format json');
     if (sub.extra) c = sub.extra(c);
     c.addHelpText('after', `${PERIOD_HELP}\n${examples(sub.examples)}`).action(async (opts: ReportOptions & { json?: boolean }, command: Command) => {
-      await runReport(io, command, sub.name, { ...opts, format: opts.json ? 'json' : opts.format });
+      const compare = (opts.compare as string | boolean | undefined) === true ? 'previous' : opts.compare;
+      await runReport(io, command, sub.name, { ...opts, ...(compare !== undefined ? { compare } : {}), format: opts.json ? 'json' : opts.format });
     });
   }
 }
