@@ -58,6 +58,7 @@ export async function openTui(dir: string, options: { env?: Record<string, strin
   const env = tuiEnv(options.env);
   const now = clock(env);
   const source = openSource({ env, cwd: dir, now, pollMs: options.pollMs ?? 200 });
+  const loadedAt = Date.now();
   const initial = source.load();
   const inst = render(
     createElement(App, {
@@ -67,6 +68,7 @@ export async function openTui(dir: string, options: { env?: Record<string, strin
       now,
       commit: true,
       suspend: async (fn) => fn(),
+      loadedAt,
       size: { columns: options.columns ?? 100, rows: options.rows ?? 30 },
       ...(options.tab ? { tab: options.tab } : {}),
     }),

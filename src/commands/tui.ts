@@ -17,6 +17,24 @@ function size(min: number): (value: string) => number {
   };
 }
 
+/**
+ * Ink's layout engine (yoga, WebAssembly inlined as base64) asks
+ * `typeof fetch` while it loads, and Node's first touch of `fetch` loads
+ * its whole HTTP client (~100 ms). Hidden for the import, yoga decodes the
+ * inlined binary directly. Nothing else runs meanwhile; fetch is put back.
+ */
+async function importWithoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const g = globalThis as { fetch?: unknown };
+  const own = Object.getOwnPropertyDescriptor(g, 'fetch');
+  if (!own?.configurable) return load();
+  Object.defineProperty(g, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(g, 'fetch', own);
+  }
+}
+
 export function register(program: Command, io: Io): void {
   program
     .command('tui')
@@ -39,7 +57,7 @@ ${examples(['$ crm board', '$ crm tui --tab cases', '$ crm board --once --width 
     .action(async (opts: { tab?: (typeof TABS)[number]; once?: boolean; width?: number; height?: number }, command: Command) => {
       // The bundle keeps React's run-time switch: use its production build unless told otherwise.
       process.env.NODE_ENV ??= 'production';
-      const { runTui } = await import('../tui/app.js');
+      const { runTui } = await importWithoutFetch(() => import('../tui/app.js'));
       const g = globals(command);
       await runTui(io, {
         repo: g.repo,

@@ -25,7 +25,7 @@ import { listLines } from './screens/list.js';
 import { recordLines } from './screens/record.js';
 import { initialState, reduce, screenOf, type State, type TabId } from './state.js';
 import { buildData, type TuiData } from './view.js';
-import { signature, watchRepository } from './watch.js';
+import { folderSignature, signature, watchRepository, type WatchKind } from './watch.js';
 
 /** Where bugs go (the project has no public tracker URL yet; change it here when it does). */
 export const REPORT_BUGS = 'the crm issue tracker';
@@ -37,26 +37,44 @@ export interface Source {
   /** The repository as of the last load (its crm.yaml may have changed since). */
   repo: Repository;
   load(): TuiData;
-  /** Whether the files differ from the last load. */
-  changed(): boolean;
-  watch(onMaybeChanged: () => void): () => void;
+  /**
+   * Take the fingerprint of what was just loaded (after the frame is drawn:
+   * it stats every file). True when a file changed after `loadStartedAt`,
+   * i.e. while loading: the caller reloads.
+   */
+  baseline(loadStartedAt: number): boolean;
+  /** Whether the files differ from the baseline ('poll': only when a folder's mtime moved). */
+  changed(kind: WatchKind): boolean;
+  watch(onMaybeChanged: (kind: WatchKind) => void): () => void;
 }
 
 export function openSource(options: { repo?: string | undefined; env: Record<string, string | undefined>; cwd: string; now: () => Date; pollMs?: number }): Source {
   const root = findRoot({ repo: options.repo, env: options.env, cwd: options.cwd });
-  let last = '';
+  let last: string | undefined;
+  let lastFolders = '';
   const source: Source = {
     repo: new Repository(root, loadConfig(root), options.env, options.now),
     load() {
-      const sig = signature(root);
       // A fresh Repository: crm.yaml may have changed, and load() caches per instance.
       const repo = new Repository(root, loadConfig(root), options.env, options.now);
       const loaded = repo.load();
       source.repo = repo;
-      last = sig;
       return buildData(loaded.records, { config: repo.config, now: options.now(), skipped: new Set(loaded.issues.filter((i) => i.severity === 'error').map((i) => i.path)).size });
     },
-    changed: () => signature(root) !== last,
+    baseline(loadStartedAt) {
+      lastFolders = folderSignature(root);
+      const s = signature(root);
+      last = s.sig;
+      return s.newest > loadStartedAt;
+    },
+    changed(kind) {
+      if (last === undefined) return false;
+      if (kind === 'poll') {
+        const f = folderSignature(root);
+        if (f === lastFolders) return false;
+      }
+      return signature(root).sig !== last;
+    },
     watch: (cb) => watchRepository(root, cb, options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   };
   return source;
@@ -135,6 +153,8 @@ export interface AppProps {
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: { columns: number; rows: number };
   tab?: TabId;
+  /** When `initial` started loading (Date.now()): files changed after it are reloaded. */
+  loadedAt?: number;
 }
 
 /** Throws while rendering once `key` was pressed: CRM_DEBUG_TUI_CRASH=KEY, for testing the crash path. */
@@ -174,18 +194,35 @@ export function App(props: AppProps) {
     }
   });
 
+  // After the frame is drawn, fingerprint what was loaded; a file changed while loading means load again.
+  const settleBaseline = useCallback(
+    (startedAt: number) => {
+      setTimeout(() => {
+        if (busy.current) return;
+        if (props.source.baseline(startedAt)) reloadRef.current('updated: files changed outside this window');
+      }, 0);
+    },
+    [props.source],
+  );
+  const reloadRef = useRef<(why?: string) => void>(() => {});
   const reload = useCallback(
     (why?: string) => {
+      const startedAt = Date.now();
       try {
         const data = props.source.load();
         dispatch({ type: 'loaded', data, ...(why ? { status: { text: why, tone: 'info' as const } } : {}) });
+        settleBaseline(startedAt);
       } catch (e) {
         if (!isUserError(e)) throw e;
         dispatch({ type: 'status', status: { text: `cannot reload: ${describeError(e)} (showing what was read before)`, tone: 'error' } });
       }
     },
-    [props.source],
+    [props.source, settleBaseline],
   );
+  reloadRef.current = reload;
+  useEffect(() => {
+    settleBaseline(props.loadedAt ?? 0);
+  }, [settleBaseline, props.loadedAt]);
 
   // Run the action the reducer asks for, one at a time.
   const pendingId = state.pending?.id;
@@ -203,7 +240,7 @@ export function App(props: AppProps) {
         if (isUserError(e)) {
           dispatch({ type: 'failed', id: p.id, message: describeError(e) });
           // Show the files as they are now (a conflict means someone else wrote).
-          if (props.source.changed()) reload();
+          if (props.source.changed('full')) reload();
         } else exit(e instanceof Error ? e : new Error(String(e)));
       },
     );
@@ -213,10 +250,10 @@ export function App(props: AppProps) {
   // Files changed outside: reload, keeping the selection (the reducer re-finds it by key).
   useEffect(
     () =>
-      props.source.watch(() => {
+      props.source.watch((kind) => {
         if (busy.current) return;
         try {
-          if (props.source.changed()) reload('updated: files changed outside this window');
+          if (props.source.changed(kind)) reload('updated: files changed outside this window');
         } catch (e) {
           exit(e instanceof Error ? e : new Error(String(e)));
         }
@@ -279,6 +316,7 @@ export function bugReport(e: unknown): string {
 export async function runTui(io: Io, options: TuiOptions): Promise<void> {
   const started = performance.now();
   const source = openSource({ repo: options.repo, env: io.env, cwd: io.cwd(), now: io.now });
+  const loadedAt = Date.now();
   const data = source.load();
   if (options.once) {
     const state = initialState(data, options.tab ? { tab: options.tab } : {});
@@ -341,7 +379,7 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
         setImmediate(() => instance?.unmount());
       }}
     >
-      <App source={source} initial={data} env={io.env} now={io.now} commit={options.commit} suspend={suspend} {...(options.tab ? { tab: options.tab } : {})} />
+      <App source={source} initial={data} env={io.env} now={io.now} commit={options.commit} suspend={suspend} loadedAt={loadedAt} {...(options.tab ? { tab: options.tab } : {})} />
     </Boundary>,
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: false },
   );

@@ -11,7 +11,7 @@ import { recordTitle, type CrmRecord } from '../model/record.js';
 import { RECORD_TYPES, TYPES, type RecordType } from '../model/schema.js';
 import { resolveKey, type ActionName, type ScreenKind } from './keymap.js';
 import { recordView, type RecordView } from './record-view.js';
-import { keyOf, type BoardId, type TuiData } from './view.js';
+import { keyOf, listKeys, listOwners, type BoardId, type TuiData } from './view.js';
 
 export const TABS = ['pipeline', 'leads', 'cases', 'lists', 'dashboard'] as const;
 export type TabId = (typeof TABS)[number];
@@ -232,7 +232,7 @@ export function listRows(s: State): string[] {
   }
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  let records = s.data.lists[l.type].map((k) => s.data.byKey.get(k)!).filter(Boolean);
+  let records = listKeys(s.data, l.type).map((k) => s.data.byKey.get(k)!).filter(Boolean);
   if (l.owner !== undefined) records = records.filter((r) => (typeof r.data.owner === 'string' ? r.data.owner : '') === l.owner);
   let keys: string[];
   const q = l.query.trim();
@@ -340,7 +340,8 @@ function settleList(s: State): ListState {
 /** Re-resolve every selection against the data and filters (by key first, else by position). */
 export function settle(s: State): State {
   const boards = { pipeline: settleBoard(s, 'pipeline'), leads: settleBoard(s, 'leads'), cases: settleBoard(s, 'cases') };
-  const list = settleList(s);
+  // the list is sorted only once the Lists tab is shown
+  const list = s.tab === 'lists' ? settleList(s) : s.list;
   let status = s.status;
   const stack: RecordScreen[] = [];
   for (const screen of s.stack) {
@@ -533,7 +534,7 @@ function openRecord(s: State, key: string | undefined): State {
 function switchTab(s: State, tab: TabId): State {
   const next: State = { ...s, tab, stack: [] };
   delete next.status;
-  return next;
+  return tab === 'lists' ? settle(next) : next;
 }
 
 function act(s: State, action: ActionName): State {
@@ -638,7 +639,7 @@ function act(s: State, action: ActionName): State {
         return settle(withStatus({ ...s, boards: { ...s.boards, [board]: b } }, `owner: ${ownerText(owner)} (o: next)`));
       }
       if (screen === 'lists') {
-        const owner = cycleOwner(s.list.owner, s.data.listOwners[s.list.type]);
+        const owner = cycleOwner(s.list.owner, listOwners(s.data, s.list.type));
         const list: ListState = { ...s.list };
         if (owner === undefined) delete list.owner;
         else list.owner = owner;

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../model/config.js';
 import { historyOf, recordTitle, type CrmRecord } from '../model/record.js';
-import { RECORD_TYPES, TYPES, type RecordType } from '../model/schema.js';
+import { TYPES, type RecordType } from '../model/schema.js';
 import { instantOf } from '../model/validate.js';
 import { caseSla, formatDuration, isCaseOpen, timeToNext } from '../model/cases.js';
 
@@ -70,10 +70,6 @@ export interface TuiData {
   byKey: Map<string, CrmRecord>;
   cards: Map<string, Card>;
   boards: Record<BoardId, Board>;
-  /** Keys per record type, in title order. */
-  lists: Record<RecordType, string[]>;
-  /** Owners seen per record type (for the lists' owner filter). */
-  listOwners: Record<RecordType, string[]>;
   /** Files that could not be read as records. */
   skipped: number;
 }
@@ -147,6 +143,10 @@ function card(r: CrmRecord, byKey: Map<string, CrmRecord>, now: Date, extra?: st
   };
 }
 
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function capital(s: string): string {
   return s ? s[0]!.toUpperCase() + s.slice(1).replace(/[-_]/g, ' ') : s;
 }
@@ -161,26 +161,30 @@ const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, l
 
 function pipelineBoard(opps: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmRecord>, cards: Map<string, Card>): Board {
   const stages = o.config.pipeline.stages;
-  const open = stages.filter((s) => !s.closed);
-  const columns: Column[] = open.map((s) => ({ id: s.id, title: capital(s.id), keys: [], probability: s.probability }));
+  const openStages = stages.filter((s) => !s.closed);
+  const columns: Column[] = openStages.map((s) => ({ id: s.id, title: capital(s.id), keys: [], probability: s.probability }));
   const byStage = new Map(columns.map((c) => [c.id, c]));
   const closed = new Map<string, Summary>();
   for (const s of stages) if (s.closed) closed.set(s.id, { label: s.id, count: 0, amount: 0 });
-  const sorted = [...opps].sort((a, b) => str(a.data.expected_close || '9999').localeCompare(str(b.data.expected_close || '9999')) || recordTitle(a).localeCompare(recordTitle(b)));
-  const own: Card[] = [];
-  for (const r of sorted) {
+  const open: CrmRecord[] = [];
+  for (const r of opps) {
     const stage = str(r.data.stage);
-    const c = card(r, byKey, o.now, str(r.data.expected_close) ? `close ${str(r.data.expected_close)}` : undefined);
-    cards.set(c.key, c);
-    const col = byStage.get(stage);
-    if (col) {
-      col.keys.push(c.key);
-      own.push(c);
-    } else if (closed.has(stage)) {
+    if (byStage.has(stage)) open.push(r);
+    else if (closed.has(stage)) {
       const s = closed.get(stage)!;
       s.count++;
-      s.amount = (s.amount ?? 0) + (c.amount ?? 0);
+      s.amount = (s.amount ?? 0) + (amountOf(r.data.amount) ?? 0);
     }
+  }
+  // soonest expected close first, then by name
+  const closeOf = (r: CrmRecord) => str(r.data.expected_close) || '9999';
+  const sorted = open.map((r) => ({ r, close: closeOf(r), title: recordTitle(r) })).sort((a, b) => (a.close < b.close ? -1 : a.close > b.close ? 1 : collator.compare(a.title, b.title)));
+  const own: Card[] = [];
+  for (const { r } of sorted) {
+    const c = card(r, byKey, o.now, str(r.data.expected_close) ? `close ${str(r.data.expected_close)}` : undefined);
+    cards.set(c.key, c);
+    byStage.get(str(r.data.stage))!.keys.push(c.key);
+    own.push(c);
   }
   return { id: 'pipeline', order: stages.map((s) => s.id), columns, summary: [...closed.values()], owners: sortedOwners(own) };
 }
@@ -193,21 +197,24 @@ function leadsBoard(leads: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
   const byStatus = new Map(columns.map((c) => [c.id, c]));
   const folded = new Map<string, Summary>(statuses.filter((s) => TERMINAL_LEAD.has(s)).map((s) => [s, { label: s, count: 0 }]));
   const score = (r: CrmRecord) => (typeof r.data.score === 'number' ? r.data.score : -1);
-  const sorted = [...leads].sort((a, b) => score(b) - score(a) || str(a.data.created).localeCompare(str(b.data.created)) || a.id.localeCompare(b.id));
+  const open: CrmRecord[] = [];
+  for (const r of leads) {
+    const status = str(r.data.status);
+    if (byStatus.has(status)) open.push(r);
+    else {
+      const f = folded.get(status);
+      if (f) f.count++;
+    }
+  }
+  // highest score first, then the oldest
+  const sorted = open.sort((a, b) => score(b) - score(a) || cmp(str(a.data.created), str(b.data.created)) || cmp(a.id, b.id));
   const own: Card[] = [];
   for (const r of sorted) {
     const bits = [typeof r.data.score === 'number' ? `${r.data.score}pt` : '', str(r.data.source)].filter(Boolean);
     const c = card(r, byKey, o.now, bits.join(' ') || undefined);
     cards.set(c.key, c);
-    const status = str(r.data.status);
-    const col = byStatus.get(status);
-    if (col) {
-      col.keys.push(c.key);
-      own.push(c);
-    } else {
-      const f = folded.get(status);
-      if (f) f.count++;
-    }
+    byStatus.get(str(r.data.status))!.keys.push(c.key);
+    own.push(c);
   }
   return { id: 'leads', order: statuses, columns, summary: [...folded.values()], owners: sortedOwners(own) };
 }
@@ -217,15 +224,21 @@ function casesBoard(cases: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
   const columns: Column[] = statuses.filter((s) => s !== 'closed').map((s) => ({ id: s, title: capital(s), keys: [] }));
   const byStatus = new Map(columns.map((c) => [c.id, c]));
   const closed: Summary = { label: 'closed', count: 0 };
+  const open: CrmRecord[] = [];
+  for (const r of cases) {
+    if (byStatus.has(str(r.data.status))) open.push(r);
+    else if (str(r.data.status) === 'closed') closed.count++;
+  }
   const info = new Map<string, SlaInfo | undefined>();
-  for (const r of cases) info.set(r.id, slaInfo(r, o.config, o.now));
+  for (const r of open) info.set(r.id, slaInfo(r, o.config, o.now));
   const urgency = (r: CrmRecord) => info.get(r.id)?.urgency ?? Number.POSITIVE_INFINITY;
   const prio = (r: CrmRecord) => PRIORITY_RANK[str(r.data.priority) || 'normal'] ?? 2;
-  const sorted = [...cases].sort((a, b) => {
+  // the most urgent SLA first, then priority, then the oldest
+  const sorted = open.sort((a, b) => {
     const ua = urgency(a);
     const ub = urgency(b);
     if (ua !== ub) return ua < ub ? -1 : 1;
-    return prio(a) - prio(b) || str(a.data.created).localeCompare(str(b.data.created)) || a.id.localeCompare(b.id);
+    return prio(a) - prio(b) || cmp(str(a.data.created), str(b.data.created)) || cmp(a.id, b.id);
   });
   const own: Card[] = [];
   for (const r of sorted) {
@@ -234,11 +247,8 @@ function casesBoard(cases: CrmRecord[], o: BuildOptions, byKey: Map<string, CrmR
     const extra = [priority, sla?.label ?? ''].filter(Boolean).join(' ');
     const c = card(r, byKey, o.now, extra, sla?.breached);
     cards.set(c.key, c);
-    const col = byStatus.get(str(r.data.status));
-    if (col) {
-      col.keys.push(c.key);
-      own.push(c);
-    } else if (str(r.data.status) === 'closed') closed.count++;
+    byStatus.get(str(r.data.status))!.keys.push(c.key);
+    own.push(c);
   }
   return { id: 'cases', order: statuses, columns, summary: [closed], owners: sortedOwners(own) };
 }
@@ -248,22 +258,52 @@ export function buildData(records: CrmRecord[], o: BuildOptions): TuiData {
   const byKey = new Map<string, CrmRecord>();
   for (const r of records) byKey.set(keyOf(r), r);
   const cards = new Map<string, Card>();
-  const of = (t: RecordType) => records.filter((r) => r.type === t);
+  const byType = new Map<RecordType, CrmRecord[]>();
+  for (const r of records) {
+    const l = byType.get(r.type);
+    if (l) l.push(r);
+    else byType.set(r.type, [r]);
+  }
+  const of = (t: RecordType) => byType.get(t) ?? [];
   const boards = {
     pipeline: pipelineBoard(of('opportunity'), o, byKey, cards),
     leads: leadsBoard(of('lead'), o, byKey, cards),
     cases: casesBoard(of('case'), o, byKey, cards),
   };
-  const lists = {} as Record<RecordType, string[]>;
-  const listOwners = {} as Record<RecordType, string[]>;
-  for (const t of RECORD_TYPES) {
-    const rs = of(t);
-    if (t === 'interaction') rs.sort((a, b) => str(b.data.at).localeCompare(str(a.data.at)) || a.id.localeCompare(b.id));
-    else rs.sort((a, b) => recordTitle(a).localeCompare(recordTitle(b), undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
-    lists[t] = rs.map(keyOf);
-    listOwners[t] = [...new Set(rs.map((r) => str(r.data.owner)).filter(Boolean))].sort();
+  return { config: o.config, now: o.now, records, byKey, cards, boards, skipped: o.skipped ?? 0 };
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const listCache = new WeakMap<TuiData, Map<RecordType, { keys: string[]; owners: string[] }>>();
+
+function list(data: TuiData, type: RecordType): { keys: string[]; owners: string[] } {
+  let m = listCache.get(data);
+  if (!m) {
+    m = new Map();
+    listCache.set(data, m);
   }
-  return { config: o.config, now: o.now, records, byKey, cards, boards, lists, listOwners, skipped: o.skipped ?? 0 };
+  let l = m.get(type);
+  if (!l) {
+    const rs = data.records.filter((r) => r.type === type);
+    if (type === 'interaction') rs.sort((a, b) => str(b.data.at).localeCompare(str(a.data.at)) || a.id.localeCompare(b.id));
+    else {
+      const titles = new Map(rs.map((r) => [r, recordTitle(r)]));
+      rs.sort((a, b) => collator.compare(titles.get(a)!, titles.get(b)!) || a.id.localeCompare(b.id));
+    }
+    l = { keys: rs.map(keyOf), owners: [...new Set(rs.map((r) => str(r.data.owner)).filter(Boolean))].sort() };
+    m.set(type, l);
+  }
+  return l;
+}
+
+/** Keys of the records of a type in title order (interactions: newest first); computed when first asked. */
+export function listKeys(data: TuiData, type: RecordType): string[] {
+  return list(data, type).keys;
+}
+
+/** Owners seen among the records of a type (for the lists' owner filter). */
+export function listOwners(data: TuiData, type: RecordType): string[] {
+  return list(data, type).owners;
 }
 
 /** Count, total amount and weighted total (amount × stage probability) of a column's cards. */

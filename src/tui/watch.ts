@@ -1,9 +1,9 @@
 /**
  * Noticing changes made outside this process (a `git pull`, an editor,
  * another `crm`): a signature of the record files (path, size, mtime) is
- * compared after each file-system event (fs.watch, when the platform has
- * recursive watching) and every few seconds (a poll, in case events are
- * missed or unavailable).
+ * compared after each file-system event (fs.watch on each record folder),
+ * after a cheap poll of the folders' mtimes says something moved (every
+ * 2 s), and every 30 s regardless.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +12,18 @@ import { RECORD_TYPES, TYPES } from '../model/schema.js';
 
 const FOLDERS = new Set<string>(RECORD_TYPES.map((t) => TYPES[t].folder));
 
-/** A cheap fingerprint of crm.yaml and every file in the record folders. */
-export function signature(root: string): string {
+/**
+ * A fingerprint of crm.yaml and every file in the record folders (path,
+ * size, mtime, inode), and the newest mtime among them (epoch ms).
+ */
+export function signature(root: string): { sig: string; newest: number } {
   const parts: string[] = [];
+  let newest = 0;
   const add = (rel: string) => {
     try {
       const st = fs.statSync(join(root, rel));
       parts.push(`${rel}:${st.size}:${st.mtimeMs}:${st.ino}`);
+      if (st.mtimeMs > newest) newest = st.mtimeMs;
     } catch {
       // vanished
     }
@@ -41,6 +46,25 @@ export function signature(root: string): string {
   };
   for (const f of FOLDERS) walk(f, 0);
   parts.sort();
+  return { sig: parts.join('\n'), newest };
+}
+
+/**
+ * A cheap fingerprint: the mtimes of the record folders (and their
+ * sub-folders) and of crm.yaml. A file created, deleted or replaced by a
+ * rename (how crm, git, and most editors write) changes its folder's mtime;
+ * an edit in place does not, but it raises a watch event.
+ */
+export function folderSignature(root: string): string {
+  const parts: string[] = [];
+  for (const d of [...watchedDirs(root), CONFIG_FILE]) {
+    try {
+      const st = fs.statSync(join(root, d));
+      parts.push(`${d}:${st.mtimeMs}:${st.size}`);
+    } catch {
+      parts.push(`${d}:-`);
+    }
+  }
   return parts.join('\n');
 }
 
@@ -75,14 +99,16 @@ export function watchedDirs(root: string): string[] {
  * directory is watched on its own (inotify is not recursive), and the set
  * of directories is refreshed on every poll (a new month folder appears).
  */
-export function watchRepository(root: string, onMaybeChanged: () => void, options: { pollMs?: number; debounceMs?: number } = {}): () => void {
+export type WatchKind = 'event' | 'poll' | 'full';
+
+export function watchRepository(root: string, onMaybeChanged: (kind: WatchKind) => void, options: { pollMs?: number; fullPollMs?: number; debounceMs?: number } = {}): () => void {
   const debounceMs = options.debounceMs ?? 150;
   let timer: NodeJS.Timeout | undefined;
   const kick = () => {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      onMaybeChanged();
+      onMaybeChanged('event');
     }, debounceMs);
   };
   const watchers = new Map<string, fs.FSWatcher>();
@@ -113,12 +139,16 @@ export function watchRepository(root: string, onMaybeChanged: () => void, option
   arm();
   const poll = setInterval(() => {
     arm();
-    onMaybeChanged();
+    onMaybeChanged('poll');
   }, options.pollMs ?? 2000);
   poll.unref();
+  // A backstop for edits in place where watching does not work (some network file systems).
+  const full = setInterval(() => onMaybeChanged('full'), options.fullPollMs ?? 30_000);
+  full.unref();
   return () => {
     if (timer) clearTimeout(timer);
     clearInterval(poll);
+    clearInterval(full);
     for (const w of watchers.values()) w.close();
     watchers.clear();
   };

@@ -9,7 +9,7 @@ import { recordTitle } from '../../model/record.js';
 import { RECORD_TYPES, TYPES, fieldSpec } from '../../model/schema.js';
 import { fit, seg, width as textWidth, type Line, Lines } from '../lines.js';
 import { listRows, listSorts, type State } from '../state.js';
-import { listColumns } from '../view.js';
+import { listColumns, listKeys } from '../view.js';
 
 function cell(r: CrmRecord, field: string, s: State): string {
   const v = r.data[field];
@@ -53,7 +53,7 @@ export function listLines(s: State, w: number, h: number): Line[] {
   out.push(tabs);
   const rows = listRows(s);
   const sort = l.query ? 'relevance' : (listSorts(l.type)[l.sort]?.label ?? 'name');
-  const all = s.data.lists[l.type].length;
+  const all = listKeys(s.data, l.type).length;
   const filterText = l.query ? `filter: ${l.query}` : 'filter: (/ to type)';
   const owner = l.owner !== undefined ? `  owner: ${l.owner || 'unassigned'}` : '';
   out.push([seg(filterText, l.query ? { color: 'yellow' } : { dim: true }), seg(owner, { color: 'yellow' }), seg(`  sort: ${sort}  ${rows.length} of ${all}`, { dim: true })]);
