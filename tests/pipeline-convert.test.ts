@@ -366,11 +366,7 @@ describe.skipIf(!existsSync(join(EXAMPLE, 'crm.yaml')))('crm lead convert on the
     expect(commits(dir)).toEqual([`crm: convert lead ${id} → contact ${j.contact}, account ${j.account}, opportunity ${j.opportunity}`, ...log]);
     expect(gitStatus(dir)).toBe('');
     expect(statSync(join(dir, `opportunities/${j.opportunity}.md`)).isFile()).toBe(true);
-    const v = crm(dir, ['validate', '--json']);
-    const problems = v.stdout.trim() ? JSON.parse(v.stdout) : [];
-    const mine = (Array.isArray(problems) ? problems : (problems.issues ?? [])).filter(
-      (i: { path: string; severity?: string }) => i.severity !== 'warning' && [`leads/${id}.md`, `accounts/${j.account}.md`, `contacts/${j.contact}.md`, `opportunities/${j.opportunity}.md`].includes(i.path),
-    );
-    expect(mine).toEqual([]);
+    const v = crm(dir, ['validate']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 /** `crm opp move|win|lose` and `crm account churn|reactivate` end to end through the built binary. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, commits, crm, emptyRepo, git, gitStatus, NOW, read } from './helpers.js';
+import { cleanup, commits, crm, emptyRepo, EXAMPLE, exampleRepo, git, gitStatus, NOW, read } from './helpers.js';
 
 afterAll(cleanup);
 
@@ -188,5 +190,31 @@ describe('crm account churn / reactivate', () => {
     expect(account).toContain('status: customer\n');
     expect(account).not.toContain('churn_reason');
     expect(commits(dir)[0]).toBe('crm: win opportunity acme-renewal (5,000 EUR); account acme-srl becomes a customer');
+  });
+});
+
+describe.skipIf(!existsSync(join(EXAMPLE, 'crm.yaml')))('deals on the example repository', () => {
+  it('moves, wins and loses open deals of the example; the repository stays valid', () => {
+    const dir = exampleRepo();
+    const open = readdirSync(join(dir, 'opportunities'))
+      .map((f) => ({ id: f.replace(/\.md$/, ''), text: readFileSync(join(dir, 'opportunities', f), 'utf8') }))
+      .filter((o) => /^stage: (prospecting|qualification|proposal|negotiation)$/m.test(o.text) && /^account: /m.test(o.text));
+    expect(open.length).toBeGreaterThan(2);
+    const [a, b, c] = open as [(typeof open)[0], (typeof open)[0], (typeof open)[0]];
+    const log = commits(dir);
+    ok(dir, ['opp', 'move', a.id, 'negotiation', '--note', 'pricing agreed'], { CRM_USER: 'giulia' });
+    ok(dir, ['opp', 'win', a.id], { CRM_USER: 'giulia' });
+    ok(dir, ['opp', 'lose', b.id, '--reason', 'no budget'], { CRM_USER: 'marco' });
+    const unknown = crm(dir, ['opp', 'move', c.id, 'signed']);
+    expect(unknown.code).toBe(2);
+    expect(commits(dir).length).toBe(log.length + (/^stage: negotiation$/m.test(a.text) ? 2 : 3));
+    expect(read(dir, `opportunities/${a.id}.md`)).toMatch(/^stage: won$/m);
+    expect(read(dir, `opportunities/${a.id}.md`)).toContain('by: giulia');
+    const account = /^account: (.+)$/m.exec(a.text)![1]!;
+    expect(read(dir, `accounts/${account}.md`)).toMatch(/^status: customer$/m);
+    expect(read(dir, `opportunities/${b.id}.md`)).toContain('lost_reason: no budget\n');
+    expect(gitStatus(dir)).toBe('');
+    const v = crm(dir, ['validate']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });
