@@ -207,6 +207,19 @@ describe('record merge', () => {
     expect(m.text).toBe('---\nname: Deal\nstage: proposal\n<<<<<<< ours\nlost_reason: |\n  price\n  too high\n=======\nlost_reason: timing\n>>>>>>> theirs\ncreated: 2026-01-01T00:00:00Z\n---\n');
   });
 
+  it('finds keys written with quotes, and never drops a value it cannot mark', () => {
+    const base = '---\nname: Deal\n"stage": proposal\ncreated: 2026-01-01T00:00:00Z\n---\n';
+    const m = mergeFile({ base, ours: base.replace('proposal', 'won'), theirs: base.replace('proposal', 'lost'), path: 'opportunities/deal.md' });
+    expect(m.clean).toBe(false);
+    expect(m.text).toContain('<<<<<<< ours\n"stage": won\n=======\n"stage": lost\n>>>>>>> theirs\n');
+    // A top-level flow map has no line per key: the whole file is line-merged instead.
+    const flow = '---\n{name: Deal, stage: proposal, created: 2026-01-01T00:00:00Z}\n---\n';
+    const f = mergeFile({ base: flow, ours: flow.replace('proposal', 'won'), theirs: flow.replace('proposal', 'lost'), path: 'opportunities/deal.md' });
+    expect(f.clean).toBe(false);
+    expect(f.text).toContain('stage: won');
+    expect(f.text).toContain('stage: lost');
+  });
+
   it('merges files both sides added (no base)', () => {
     const ours = '---\nname: Jane Roe\nstatus: new\ncreated: 2026-11-01T09:00:00Z\n---\n';
     const theirs = '---\nname: Jane Roe\nstatus: new\nemail: jane@example.com\ncreated: 2026-11-01T09:00:00Z\n---\n';

@@ -369,7 +369,7 @@ function recordMerge(type: RecordType, input: MergeInput, labels: MergeLabels): 
   const block = (from: string[], key: string, present: boolean): string[] => {
     if (!present) return [];
     const r = keyRange(from, key);
-    if (!r) return [];
+    if (!r) throw new Error(`cannot find the lines of "${key}"`); // fall back to a line merge
     const out = from.slice(r[0], r[1]);
     const last = out[out.length - 1];
     if (last !== undefined && !last.endsWith('\n')) out[out.length - 1] = last + eol;
@@ -379,6 +379,8 @@ function recordMerge(type: RecordType, input: MergeInput, labels: MergeLabels): 
     .map((key) => ({ key, range: keyRange(lines, key) }))
     .filter((x): x is { key: string; range: [number, number] } => x.range !== undefined)
     .sort((x, y) => x.range[0] - y.range[0]);
+  // Every conflict must be marked: otherwise fall back to a line merge rather than drop a value.
+  if (ranges.length !== merged.conflicts.length) throw new Error('a conflicting key has no line of its own');
   const firstYamlLine = splitLines(opening).length + 1;
   const out: string[] = [];
   const conflicts: MergeConflict[] = [];
