@@ -30,6 +30,8 @@ export function closest(records: readonly CrmRecord[], text: string, n = 3): Crm
     const title = recordTitle(r).toLowerCase();
     let d = Math.min(editDistance(q, r.id), editDistance(q, title));
     if (r.id.includes(q) || title.includes(q)) d = Math.min(d, 1);
+    // A typo in the first words: compare with the start of the id or title (acmee → acme-s-p-a).
+    if (q.length >= 4) d = Math.min(d, 1 + Math.min(editDistance(q, r.id.slice(0, q.length)), editDistance(q, title.slice(0, q.length))));
     return { r, d };
   });
   const limit = Math.max(2, Math.floor(q.length / 3));
@@ -71,6 +73,11 @@ export function findRecord(records: readonly CrmRecord[], text: string, types?: 
   const pool = records.filter((r) => (ref.type ? r.type === ref.type : !types || types.includes(r.type)));
   const hits = pool.filter((r) => r.id === ref.id);
   if (hits.length === 1) return hits[0]!;
+  // A converted lead shares its id with the contact made from it: the contact is meant.
+  if (hits.length > 1 && !ref.type) {
+    const live = hits.filter((r) => !(r.type === 'lead' && r.data.status === 'converted'));
+    if (live.length === 1) return live[0]!;
+  }
   if (hits.length > 1) {
     throw new UsageError(`"${ref.id}" is the id of ${hits.length} records: ${hits.map(recordKey).join(', ')}`, {
       hint: `Say which one with TYPE/ID, e.g. \`${recordKey(hits[0]!)}\`.`,
