@@ -201,6 +201,18 @@ describe('crm sync', { timeout: 120_000 }, () => {
     expect(read(a, 'opportunities/acme-renewal.md')).toContain('tags: [eu]');
   });
 
+  it('keeps a record deleted on one side and changed on the other, and says so', async () => {
+    const { a, b } = await twoClones(server, 'delete-edit');
+    await ok(a, ['delete', 'opportunity/acme-renewal', '--yes'], ALICE);
+    await ok(a, ['sync'], ALICE);
+    await ok(b, ['set', 'acme-renewal', 'amount=20000'], BOB);
+    const r = await ok(b, ['sync'], BOB);
+    expect(r.stderr).toContain('Kept opportunities/acme-renewal.md: deleted on origin/main but changed here: kept with your changes.');
+    expect(read(b, 'opportunities/acme-renewal.md')).toContain('amount: 20000');
+    await ok(a, ['sync'], ALICE);
+    expect(read(a, 'opportunities/acme-renewal.md')).toContain('amount: 20000');
+  });
+
   it('pulls again and retries when the remote moved between fetch and push', async () => {
     const { a, b } = await twoClones(server, 'moved');
     await ok(b, ['lead', 'add', 'Luca Neri', '--source', 'event'], BOB);
