@@ -135,7 +135,7 @@ async function cardLines(io: Io, card: CardData, record: CrmRecord, config: impo
   const tz = config.timezone;
   const out: string[] = [];
   const table = (headers: string[], rows: string[][]) =>
-    alignedTable(headers, rows, { maxWidth: Math.max(40, io.columns - 2), header: (s) => c.dim(s) }).replace(/^/gm, '  ');
+    alignedTable(headers, rows, { ...(io.isTTY ? { maxWidth: Math.max(40, io.columns - 2) } : {}), header: (s) => c.dim(s) }).replace(/^/gm, '  ');
   const slaStyled = (state: string, text: string) => (state === 'breached' || state === 'missed' ? c.red(text) : state === 'due-soon' ? c.yellow(text) : text);
   const day = (v: string | null | undefined) => (v ? localTime(v, tz).slice(0, 10) : '');
 
