@@ -32,6 +32,39 @@ export function clock(env: Record<string, string | undefined>): () => Date {
   return () => new Date();
 }
 
+/**
+ * One readline for the whole process, paused between questions: answers
+ * typed ahead of a prompt wait in the terminal's buffer instead of being
+ * lost, and a paused stdin does not keep the process alive.
+ */
+let reader: import('node:readline').Interface | undefined;
+const pending: { resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
+const cancelled = () => Object.assign(new Error('cancelled'), { code: 'CRM_CANCELLED' });
+
+function ask(question: string): Promise<string> {
+  if (!reader) {
+    reader = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+    reader.on('line', (line) => {
+      const p = pending.shift();
+      if (pending.length === 0) reader?.pause();
+      p?.resolve(line.trim());
+    });
+    reader.on('SIGINT', () => {
+      for (const p of pending.splice(0)) p.reject(cancelled());
+      reader?.close();
+    });
+    reader.on('close', () => {
+      for (const p of pending.splice(0)) p.reject(cancelled());
+      reader = undefined;
+    });
+  }
+  return new Promise((resolve, reject) => {
+    pending.push({ resolve, reject });
+    reader!.resume();
+    process.stderr.write(question);
+  });
+}
+
 export function processIo(options: { color: boolean }): Io {
   const env = process.env;
   return {
@@ -48,22 +81,6 @@ export function processIo(options: { color: boolean }): Io {
     now: clock(env),
     cwd: () => process.cwd(),
     env,
-    prompt: (question) =>
-      new Promise((resolve, reject) => {
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        let answered = false;
-        rl.on('SIGINT', () => {
-          rl.close();
-          reject(Object.assign(new Error('cancelled'), { code: 'CRM_CANCELLED' }));
-        });
-        rl.question(question, (answer) => {
-          answered = true;
-          rl.close();
-          resolve(answer.trim());
-        });
-        rl.on('close', () => {
-          if (!answered) reject(Object.assign(new Error('cancelled'), { code: 'CRM_CANCELLED' }));
-        });
-      }),
+    prompt: (question) => ask(question),
   };
 }
