@@ -22,8 +22,8 @@ describe('tui: leads board', () => {
     expect(f).toContain('Qualified 1');
     expect(f).toContain('▸ Luca Neri');
     expect(f).toContain('Neri Srl');
-    expect(f).toContain('40pt web · giulia · 5d');
-    expect(f).toContain('80pt referral · giulia · 18d');
+    expect(f).toContain('40pt web giulia 5d');
+    expect(f).toContain('80pt referral giulia 18d');
     expect(f).toContain('disqualified 0   converted 0');
   });
 

@@ -55,6 +55,8 @@ describe.skipIf(!TMUX)('tui: the real binary in tmux', () => {
     expect(screen).toContain('1 Pipeline');
     expect(screen).toContain('Negotiation 1');
     expect(tmux('display', '-p', '-t', 'crm', '#{alternate_on}').trim()).toBe('1');
+    // colours on a colour terminal (the resize test below checks NO_COLOR turns them off)
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'crm')).toMatch(/\u001b\[[0-9;]*3[0-9]m/);
     // 80 columns: every line fits, nothing wraps
     for (const line of screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 
@@ -77,11 +79,14 @@ describe.skipIf(!TMUX)('tui: the real binary in tmux', () => {
     expect(tmux('display', '-p', '-t', 'crm', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
   });
 
-  it('adapts to a resize without wrapping', async () => {
+  it('adapts to a resize without wrapping; NO_COLOR means no colour', async () => {
     const dir = salesRepo(emptyRepo);
     const script = `cd '${dir}' && env CRM_NOW=${NOW} NO_COLOR=1 '${process.execPath}' '${BIN}' board; sleep 600`;
     tmux('new-session', '-d', '-s', 'crm', '-x', '120', '-y', '30', 'sh', '-c', script);
     await waitFor((s) => s.includes('Negotiation 1'), 'the board');
+    const styled = tmux('capture-pane', '-p', '-e', '-t', 'crm');
+    expect(styled).not.toMatch(/\u001b\[[0-9;]*3[0-9]m/);
+    expect(styled).toContain('▸ Beta website'); // the selection shows without colour
     tmux('resize-window', '-t', 'crm', '-x', '60', '-y', '20');
     const screen = await waitFor((s) => s.includes('more ›') || s.includes('‹'), 'the narrow layout');
     for (const line of screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);

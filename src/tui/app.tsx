@@ -117,6 +117,8 @@ const CONTROL_NAMES: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\
  * (typing fast, key repeat, a paste): each becomes one key press.
  */
 export function keyNames(input: string, key: KeyInfo): string[] {
+  // esc then a key, typed quickly, arrives as one "meta+key": nothing here uses Alt, so it is both.
+  if (key.meta && !key.escape && !key.ctrl && [...input].length === 1 && input >= ' ') return ['esc', input];
   const plainText = !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.return && !key.escape;
   const chars = [...input];
   if (!plainText || chars.length <= 1) return [keyName(input, key)];

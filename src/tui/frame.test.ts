@@ -65,6 +65,8 @@ describe('frame', () => {
     const lines = frameLines(s, 80, 24, 'Test Srl');
     expect(lines).toHaveLength(23);
     expect(plain(lines)).toContain('mark the opportunity won');
+    // every binding of the screen is listed, even at 80×24
+    for (const help of ['edit the record in $EDITOR', 'add a task', 'quit', 'next tab']) expect(plain(lines)).toContain(help);
   });
 });
 
@@ -84,5 +86,7 @@ describe('text helpers', () => {
     expect(keyNames('a\r', {})).toEqual(['a', 'enter']);
     expect(keyNames('', { upArrow: true })).toEqual(['up']);
     expect(keyNames('c', { ctrl: true })).toEqual(['ctrl+c']);
+    expect(keyNames('3', { meta: true })).toEqual(['esc', '3']);
+    expect(keyNames('', { escape: true, meta: true })).toEqual(['esc']);
   });
 });

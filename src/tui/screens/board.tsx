@@ -26,10 +26,7 @@ function cardLines(board: BoardId, c: Card, selected: boolean, w: number): Line[
   if (board === 'pipeline') parts = [c.amount !== undefined ? compact(c.amount) : '–', c.owner ?? '–', days];
   else if (board === 'leads') parts = [...(c.extra ? [c.extra] : []), c.owner ?? '–', days];
   else parts = [...(c.extra ? [c.extra] : []), c.owner ?? ''];
-  parts = parts.filter(Boolean);
-  // "24k · giulia · 10d" when it fits, else "24k giulia 10d"
-  const spaced = parts.join(' · ');
-  const third = spaced.length + 2 <= w ? spaced : parts.join(' ');
+  const third = parts.filter(Boolean).join(' ');
   const alert = c.alert ? '! ' : '  ';
   return [
     [seg(fit(marker + c.title, w), { bold: true, ...inv })],

@@ -25,6 +25,7 @@ export function statusLine(s: State, w: number): Line {
     return [seg('/', { bold: true, color: 'yellow' }), seg(`${m.text}▏`), seg('  enter keep · esc cancel · ctrl+u clear', { dim: true })];
   }
   if (s.pending) return [seg(fit(`⋯ ${s.status?.text ?? 'working…'}`, w), { color: 'yellow' })];
+  if (m?.kind === 'help') return [seg(fit('any key closes this help', w), { dim: true })];
   const st = s.status;
   if (!st) {
     const skipped = s.data.skipped > 0 ? `${s.data.skipped} file${s.data.skipped === 1 ? '' : 's'} could not be read: run crm validate` : '';
@@ -51,7 +52,7 @@ export function footerLine(screen: ScreenKind, w: number, recordType?: string): 
 }
 
 function bindingLines(title: string, bindings: Binding[], w: number): Line[] {
-  const keyW = 14;
+  const keyW = Math.max(...bindings.map((b) => b.keys.map(keyLabel).join(' ').length)) + 2;
   const out: Line[] = [[seg(fit(title, w), { bold: true, underline: true })]];
   for (const b of bindings) {
     out.push([seg(fit(b.keys.map(keyLabel).join(' '), keyW), { color: 'cyan', bold: true }), seg(fit(b.help, w - keyW))]);
@@ -62,14 +63,15 @@ function bindingLines(title: string, bindings: Binding[], w: number): Line[] {
 export function helpLines(screen: ScreenKind, w: number, h: number, recordType?: string): Line[] {
   const { local, global } = helpFor(screen, recordType);
   const name = screen === 'record' ? `the ${recordType ?? 'record'} view` : `the ${screen} screen`;
-  const left = bindingLines(`Keys on ${name}`, local, w >= 80 ? Math.floor(w / 2) - 1 : w);
-  const right = bindingLines('Everywhere', global, w >= 80 ? w - Math.floor(w / 2) : w);
-  const foot: Line = [seg('any key closes this help', { dim: true })];
-  if (w >= 80) {
-    const lw = Math.floor(w / 2) - 1;
-    return [...sideBySide([left, right], [lw, w - lw - 1], Math.min(h - 1, Math.max(left.length, right.length)), seg(' ')), foot];
-  }
-  return [...[...left, [], ...right].slice(0, h - 1), foot];
+  if (w < 80) return [...bindingLines(`Keys on ${name}`, local, w), [], ...bindingLines('Everywhere', global, w)].slice(0, h);
+  const lw = Math.floor(w / 2) - 1;
+  const rw = w - lw - 1;
+  // What does not fit on the left continues on the right, under the global keys.
+  const fitsLeft = Math.max(1, h - 1);
+  const left = bindingLines(`Keys on ${name}`, local.slice(0, fitsLeft), lw);
+  const rest = local.slice(fitsLeft);
+  const right = [...bindingLines('Everywhere', global, rw), ...(rest.length > 0 ? [[], ...bindingLines('More keys here', rest, rw)] : [])];
+  return sideBySide([left, right], [lw, rw], Math.min(h, Math.max(left.length, right.length)), seg(' '));
 }
 
 function formLines(f: FormState, w: number): Line[] {
