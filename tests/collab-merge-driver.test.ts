@@ -101,6 +101,26 @@ describe('crm merge-driver through git merge', { timeout: 120_000 }, () => {
     expect(v.stdout).toContain(`opportunities/acme-renewal.md:${line}: error: git conflict marker "<<<<<<< ours" left by a merge`);
   });
 
+  it('crm sync leaves a merge started with git to git', () => {
+    const { dir, bin } = setUp();
+    writeFileSync(join(dir, 'NOTES.txt'), 'one\n');
+    gitIn(dir, ['add', 'NOTES.txt'], bin);
+    gitIn(dir, ['commit', '-qm', 'notes'], bin);
+    gitIn(dir, ['checkout', '-q', '-b', 'other'], bin);
+    writeFileSync(join(dir, 'NOTES.txt'), 'two\n');
+    gitIn(dir, ['commit', '-qam', 'two'], bin);
+    gitIn(dir, ['checkout', '-q', 'main'], bin);
+    writeFileSync(join(dir, 'NOTES.txt'), 'three\n');
+    gitIn(dir, ['commit', '-qam', 'three'], bin);
+    expect(gitIn(dir, ['merge', 'other'], bin).code).toBe(1);
+    writeFileSync(join(dir, 'NOTES.txt'), 'resolved but not added\n');
+    gitIn(dir, ['remote', 'add', 'origin', 'http://127.0.0.1:9/unused.git'], bin);
+    const r = crm(dir, ['sync']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('a merge started with git is in progress; crm sync leaves it to you');
+    expect(gitIn(dir, ['status', '--porcelain'], bin).out).toContain('UU NOTES.txt');
+  });
+
   it('runs standalone: writes the result over %A, exit 0 clean / 1 conflict', () => {
     const dir = tempDir();
     const base = '---\nname: X\nstatus: new\ncreated: 2026-01-01T00:00:00Z\n---\nnotes\n';

@@ -448,6 +448,18 @@ export const RESOLVE_HINT =
 /** Commit a merge left in progress, once no markers are left. Returns the merge commit. */
 async function concludeMerge(git: Git, gitRoot: string, author: Author, now: Date): Promise<string> {
   const theirs = fs.readFileSync(mergeHeadFile(gitRoot), 'utf8').trim().split('\n')[0] ?? '';
+  let started = '';
+  try {
+    started = fs.readFileSync(join(gitDir(gitRoot), 'MERGE_MSG'), 'utf8');
+  } catch {
+    // no message
+  }
+  if (!started.startsWith('crm: sync:')) {
+    // Only merges crm sync started are finished here: a merge git started may have files git could not merge.
+    throw new CrmError('a merge started with git is in progress; crm sync leaves it to you', {
+      hint: 'Finish it with git: resolve the files (`git status` lists them), `git add FILES && git commit`, or give up with `git merge --abort`; then run `crm sync` again.',
+    });
+  }
   const changed = await uncommitted(git, gitRoot);
   const listed = conflictedFromMessage(gitRoot);
   const left = markersIn(gitRoot, [...new Set([...listed, ...changed])]);
@@ -483,7 +495,15 @@ async function concludeMerge(git: Git, gitRoot: string, author: Author, now: Dat
   }
   const head = await git.resolveRef({ fs, dir: gitRoot, ref: 'HEAD' });
   const who = stamp(author, now);
-  const oid = await git.commit({ fs, dir: gitRoot, message, parent: [head, theirs], author: who, committer: who, cache: objectCache });
+  let oid: string;
+  try {
+    oid = await git.commit({ fs, dir: gitRoot, message, parent: [head, theirs], author: who, committer: who, cache: objectCache });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'UnmergedPathsError') throw e;
+    throw new CrmError('a merge started by git is waiting with unmerged files (git status lists them)', {
+      hint: 'Finish it with git: resolve the files, `git add FILES && git commit` (or `git merge --abort`), then run `crm sync` again.',
+    });
+  }
   for (const f of ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE']) fs.rmSync(join(gitDir(gitRoot), f), { force: true });
   return oid;
 }
