@@ -119,3 +119,19 @@ describe.skipIf(!TMUX)('tui: an unexpected error', () => {
     expect(err).toMatch(/at \S+/); // the trace
   });
 });
+
+describe.skipIf(!TMUX)('tui: killed', () => {
+  it('SIGTERM restores the terminal and exits 143', async () => {
+    const dir = salesRepo(emptyRepo);
+    const script = `cd '${dir}' && echo BEFORE-TUI && env CRM_NOW=${NOW} '${process.execPath}' '${BIN}' board; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon | tr '\\n' ' '; echo STTY-DONE; sleep 600`;
+    tmux('new-session', '-d', '-s', 'crm', '-x', '80', '-y', '24', 'sh', '-c', script);
+    await waitFor((s) => s.includes('Prospecting'), 'the board');
+    const shell = tmux('display', '-p', '-t', 'crm', '#{pane_pid}').trim();
+    const node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n')[0]!;
+    process.kill(Number(node), 'SIGTERM');
+    const screen = await waitFor((s) => s.includes('STTY-DONE'), 'crm to exit');
+    expect(screen).toContain('EXIT=143');
+    expect(screen).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(tmux('display', '-p', '-t', 'crm', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+  });
+});

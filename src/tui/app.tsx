@@ -359,6 +359,18 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
   };
   const onExit = () => restore();
   process.on('exit', onExit);
+  // Killed (a closed terminal, `kill`): put the terminal back, then go.
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      instance?.unmount();
+    } catch {
+      // already unmounted
+    }
+    restore();
+    process.exit(signal === 'SIGHUP' ? 129 : 143);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   const suspend: ActionContext['suspend'] = async (fn) => {
@@ -393,6 +405,8 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
   } finally {
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   if (failure) {
     instance.unmount();
