@@ -610,14 +610,15 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         const merged = await mergeTrees(git, gitRoot, bases[0] ?? null, local, remoteOid, theirLabel);
         const tracked = await blobsAt(gitRoot, local);
         checkUntracked(gitRoot, new Set(tracked.keys()), merged.writes);
+        // The merge state first: if anything stops half-way, the next `crm sync` (or git) can finish it.
+        const message = `crm: sync: merge ${theirLabel} into ${branch}`;
+        const files = [...new Set(merged.conflicts.map((c) => c.path))];
+        fs.writeFileSync(mergeHeadFile(gitRoot), `${remoteOid}\n`);
+        fs.writeFileSync(join(gitDir(gitRoot), 'MERGE_MSG'), `${message}\n${files.length > 0 ? `\n# Conflicts:\n${files.map((f) => `#\t${f}`).join('\n')}\n` : ''}`);
+        fs.writeFileSync(join(gitDir(gitRoot), 'MERGE_MODE'), 'no-ff');
         await applyWrites(git, gitRoot, merged.writes);
         result.kept.push(...merged.kept);
-        const message = `crm: sync: merge ${theirLabel} into ${branch}`;
         if (merged.conflicts.length > 0) {
-          const files = [...new Set(merged.conflicts.map((c) => c.path))];
-          fs.writeFileSync(mergeHeadFile(gitRoot), `${remoteOid}\n`);
-          fs.writeFileSync(join(gitDir(gitRoot), 'MERGE_MSG'), `${message}\n\n# Conflicts:\n${files.map((f) => `#\t${f}`).join('\n')}\n`);
-          fs.writeFileSync(join(gitDir(gitRoot), 'MERGE_MODE'), 'no-ff');
           result.conflicts = merged.conflicts;
           result.pull = 'conflicts';
           result.after = local;
@@ -625,6 +626,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         }
         const who = stamp(options.author, options.now());
         await git.commit({ fs, dir, message, parent: [local, remoteOid], author: who, committer: who, cache: objectCache });
+        for (const f of ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE']) fs.rmSync(join(gitDir(gitRoot), f), { force: true });
         result.pull = 'merged';
       }
       result.after = await resolveOrNull(git, dir, 'HEAD');
