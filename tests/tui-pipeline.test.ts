@@ -101,7 +101,7 @@ describe('tui: pipeline board', () => {
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('>');
     const f = await tui.waitFor((x) => x.includes('✗'), 10_000, 'the error');
-    expect(f).toMatch(/✗ .*not be valid/);
+    expect(f).toMatch(/✗ not valid, nothing was written: .*expected_close/);
     expect(read(dir, 'opportunities/beta-web.md')).toContain('stage: prospecting');
     expect(git(dir, ['rev-parse', 'HEAD'])).toBe(head);
     expect(gitStatus(dir)).toBe('');

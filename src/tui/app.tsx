@@ -12,7 +12,7 @@
  */
 import { Box, render, renderToString, useApp, useInput, useStdout } from 'ink';
 import { Component, useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { CrmError, UsageError } from '../errors.js';
+import { CrmError, UsageError, ValidationError } from '../errors.js';
 import type { Io } from '../io.js';
 import { Repository, loadConfig, findRoot } from '../model/repo.js';
 import { runEffect, type ActionContext } from './actions.js';
@@ -141,6 +141,10 @@ export function isUserError(e: unknown): boolean {
 }
 
 export function describeError(e: unknown): string {
+  // A record that would not be valid: the problems themselves, which is what the user has to fix.
+  if (e instanceof ValidationError && e.issues.length > 0) {
+    return `not valid, nothing was written: ${e.issues.map((i) => i.message).join('; ')}`;
+  }
   if (e instanceof CrmError) return `${e.message.split('\n').join(' ')}${e.hint ? ` — ${e.hint}` : ''}`;
   return (e as Error)?.message ?? String(e);
 }
