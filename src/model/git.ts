@@ -132,6 +132,16 @@ export async function commitPaths(gitRoot: string, paths: readonly string[], mes
   });
 }
 
+/** The commit HEAD points at, or null (no commit yet, or not a repository). */
+export async function headOid(gitRoot: string): Promise<string | null> {
+  const { default: git } = await import('isomorphic-git');
+  try {
+    return await git.resolveRef({ fs, dir: gitRoot, ref: 'HEAD' });
+  } catch {
+    return null;
+  }
+}
+
 export async function initRepository(dir: string): Promise<void> {
   const { default: git } = await import('isomorphic-git');
   await git.init({ fs, dir, defaultBranch: 'main' });

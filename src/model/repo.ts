@@ -13,7 +13,7 @@ import type { Issue } from './issues.js';
 import { recordPath, type CrmRecord } from './record.js';
 import { findRecord, parseRef } from './lookup.js';
 import { idProblem } from './ids.js';
-import { commitPaths, commitPathsFast, everExisted, findGitRoot, resolveAuthor, type Author } from './git.js';
+import { commitPaths, commitPathsFast, everExisted, findGitRoot, headOid, resolveAuthor, type Author } from './git.js';
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 import { loadType } from './cache.js';
@@ -165,6 +165,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+function ageMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -192,7 +200,9 @@ export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T
       } catch {
         // vanished between open and read: try again
       }
-      if (Number.isFinite(holder) && holder > 0 && !pidAlive(holder)) {
+      // A lock without a pid was left by a process killed between creating and writing it.
+      const emptyAndOld = !Number.isFinite(holder) && ageMs(lock) > 2000;
+      if (emptyAndOld || (Number.isFinite(holder) && holder > 0 && !pidAlive(holder))) {
         // Stale lock of a process killed mid-write: take it over.
         try {
           fs.rmSync(lock, { force: true });
@@ -210,6 +220,7 @@ export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T
     }
   }
   try {
+    await recoverInterrupted(root);
     return await fn();
   } finally {
     fs.closeSync(fd);
@@ -244,7 +255,7 @@ function safePath(root: string, path: string): string {
  * therefore always either as it was or as intended; if a step fails, the
  * files already replaced are put back.
  */
-export function applyChanges(root: string, changes: readonly Change[], debugDelayMs = 0): void {
+export function applyChanges(root: string, changes: readonly Change[], debugDelayMs = 0, commit?: JournalCommit): void {
   for (const c of changes) {
     const current = readOrNull(safePath(root, c.path));
     if (current !== c.before) {
@@ -277,6 +288,12 @@ export function applyChanges(root: string, changes: readonly Change[], debugDela
     for (const s of staged) if (s.tmp) fs.rmSync(s.tmp, { force: true });
     throw e;
   }
+  // From here on the action is completed even if this process dies: the
+  // journal lists the renames (and the commit) for the next crm to finish.
+  writeJournal(root, {
+    steps: changes.map((c, i) => ({ path: c.path, tmp: staged[i]?.tmp ? relative(tmpDir, staged[i]!.tmp!) : null })),
+    ...(commit ? { commit } : {}),
+  });
   const done: typeof staged = [];
   try {
     for (const s of staged) {
@@ -299,8 +316,90 @@ export function applyChanges(root: string, changes: readonly Change[], debugDela
       }
     }
     for (const s of staged) if (s.tmp) fs.rmSync(s.tmp, { force: true });
+    removeJournal(root);
     throw e;
   }
+}
+
+// ---------------------------------------------------------------------------
+// The journal: finishing an action interrupted by kill -9 or a crash
+
+/** The commit an action makes once its files are in place. */
+export interface JournalCommit {
+  /** Paths relative to the git root. */
+  paths: string[];
+  message: string;
+  author: Author;
+  /** The action's time (ms since the epoch). */
+  time: number;
+  /** HEAD before the action: a different HEAD means the commit was made. */
+  head: string | null;
+}
+
+interface Journal {
+  /** Each change in order: the temporary file (under .crm/tmp) to rename over `path`, or null to delete it. */
+  steps: { path: string; tmp: string | null }[];
+  commit?: JournalCommit;
+}
+
+const JOURNAL = 'journal.json';
+
+function writeJournal(root: string, journal: Journal): void {
+  const file = join(root, STATE_DIR, JOURNAL);
+  const tmp = join(root, STATE_DIR, 'tmp', `journal-${process.pid}.json`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, JSON.stringify(journal));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export function removeJournal(root: string): void {
+  fs.rmSync(join(root, STATE_DIR, JOURNAL), { force: true });
+}
+
+/**
+ * Finish an action whose process died after its files were staged: do the
+ * renames and deletions that had not happened, make its commit if it was not
+ * made, and forget the journal. Runs under the lock, before anything else.
+ */
+export async function recoverInterrupted(root: string): Promise<boolean> {
+  const file = join(root, STATE_DIR, JOURNAL);
+  let journal: Journal;
+  try {
+    journal = JSON.parse(fs.readFileSync(file, 'utf8')) as Journal;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fs.rmSync(file, { force: true }); // torn: the renames never started
+    return false;
+  }
+  const tmpDir = join(root, STATE_DIR, 'tmp');
+  for (const step of journal.steps) {
+    const abs = safePath(root, step.path);
+    if (step.tmp === null) {
+      fs.rmSync(abs, { force: true });
+      continue;
+    }
+    const tmp = join(tmpDir, step.tmp);
+    if (!fs.existsSync(tmp)) continue; // renamed before the interruption
+    fs.mkdirSync(join(abs, '..'), { recursive: true });
+    fs.renameSync(tmp, abs);
+  }
+  const c = journal.commit;
+  const gitRoot = c ? findGitRoot(root) : undefined;
+  try {
+    if (c && gitRoot && (await headOid(gitRoot)) === c.head) {
+      const when = new Date(c.time);
+      (await commitPathsFast(gitRoot, c.paths, c.message, c.author, when)) ?? (await commitPaths(gitRoot, c.paths, c.message, c.author, when));
+    }
+  } catch {
+    // The files are in place; a commit that cannot be made now is left to the user (`git status` shows it).
+  } finally {
+    removeJournal(root);
+  }
+  return true;
 }
 
 /** Remove temporary files left by a process killed mid-write. */
@@ -477,18 +576,38 @@ export class Repository {
       this.cache.clear();
       const changes = (await plan(new RecordView(this.root, this.env))).filter((c) => c.before !== c.after);
       if (changes.length === 0) return { changes };
-      const delay = Number(this.env.CRM_DEBUG_WRITE_DELAY_MS ?? 0);
-      applyChanges(this.root, changes, Number.isFinite(delay) ? delay : 0);
-      this.cache.clear();
       const msg = typeof message === 'function' ? message(changes) : message;
-      if (options.commit === false) return { changes, noCommitReason: '--no-commit' };
-      if (!this.config.commit) return { changes, noCommitReason: 'crm.yaml has git.commit: false' };
-      if (!this.gitRoot) return { changes, noCommitReason: 'not a git repository' };
-      const paths = changes.map((c) => relative(this.gitRoot!, join(this.root, c.path)).split(sep).join('/'));
-      const commit =
-        (await commitPathsFast(this.gitRoot, paths, msg, this.author(), this.now())) ??
-        (await commitPaths(this.gitRoot, paths, msg, this.author(), this.now()));
-      return { changes, commit };
+      const noCommitReason =
+        options.commit === false ? '--no-commit' : !this.config.commit ? 'crm.yaml has git.commit: false' : !this.gitRoot ? 'not a git repository' : undefined;
+      const gitRoot = this.gitRoot;
+      const planned: JournalCommit | undefined =
+        noCommitReason || !gitRoot
+          ? undefined
+          : {
+              paths: changes.map((c) => relative(gitRoot, join(this.root, c.path)).split(sep).join('/')),
+              message: msg,
+              author: this.author(),
+              time: this.now().getTime(),
+              head: await headOid(gitRoot),
+            };
+      const delay = Number(this.env.CRM_DEBUG_WRITE_DELAY_MS ?? 0);
+      applyChanges(this.root, changes, Number.isFinite(delay) ? delay : 0, planned);
+      this.cache.clear();
+      if (!planned || !gitRoot) {
+        removeJournal(this.root);
+        return { changes, noCommitReason: noCommitReason ?? 'not a git repository' };
+      }
+      const commitDelay = Number(this.env.CRM_DEBUG_COMMIT_DELAY_MS ?? 0);
+      if (commitDelay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, commitDelay);
+      const when = new Date(planned.time);
+      try {
+        const commit =
+          (await commitPathsFast(gitRoot, planned.paths, msg, planned.author, when)) ??
+          (await commitPaths(gitRoot, planned.paths, msg, planned.author, when));
+        return { changes, commit };
+      } finally {
+        removeJournal(this.root);
+      }
     });
   }
 }
