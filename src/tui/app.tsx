@@ -161,6 +161,8 @@ export interface AppProps {
   tab?: TabId;
   /** When `initial` started loading (Date.now()): files changed after it are reloaded. */
   loadedAt?: number;
+  /** Clear the screen so that the next frame is drawn whole (ctrl+l). */
+  redraw?: () => void;
 }
 
 /** Throws while rendering once `key` was pressed: CRM_DEBUG_TUI_CRASH=KEY, for testing the crash path. */
@@ -236,6 +238,7 @@ export function App(props: AppProps) {
     const p = state.pending;
     if (!p) return;
     const ctx: ActionContext = { repo: props.source.repo, env: props.env, now: props.now, commit: props.commit, suspend: props.suspend };
+    if (p.effect.kind === 'reload') props.redraw?.();
     runEffect(p.effect, ctx).then(
       (outcome) => {
         if (outcome.reload) reload();
@@ -388,6 +391,10 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
       instance?.clear();
     }
   };
+  const redraw = () => {
+    stdout.write('\u001b[2J\u001b[H');
+    instance?.clear();
+  };
   stdout.write(ENTER);
   let failure: Error | undefined;
   instance = render(
@@ -397,7 +404,7 @@ export async function runTui(io: Io, options: TuiOptions): Promise<void> {
         setImmediate(() => instance?.unmount());
       }}
     >
-      <App source={source} initial={data} env={io.env} now={io.now} commit={options.commit} suspend={suspend} loadedAt={loadedAt} {...(options.tab ? { tab: options.tab } : {})} />
+      <App source={source} initial={data} env={io.env} now={io.now} commit={options.commit} suspend={suspend} loadedAt={loadedAt} redraw={redraw} {...(options.tab ? { tab: options.tab } : {})} />
     </Boundary>,
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: false },
   );

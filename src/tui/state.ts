@@ -103,6 +103,8 @@ export interface Status {
 }
 
 export type Period = 'month' | 'quarter' | 'year';
+/** How far the dashboard's KPI table can scroll (its rows: the KPI ids and their sections). */
+const DASHBOARD_ROWS = 40;
 export const PERIODS: readonly Period[] = ['month', 'quarter', 'year'];
 
 export interface State {
@@ -544,7 +546,7 @@ function act(s: State, action: ActionName): State {
     if (screen === 'record') return moveRecord(s, d, absolute);
     if (board) return moveBoard(s, board, 0, d, absolute);
     if (screen === 'lists') return moveList(s, d, absolute);
-    if (screen === 'dashboard') return { ...s, dashboard: { ...s.dashboard, scroll: Math.max(0, absolute === 'top' ? 0 : s.dashboard.scroll + d) } };
+    if (screen === 'dashboard') return { ...s, dashboard: { ...s.dashboard, scroll: Math.min(DASHBOARD_ROWS, Math.max(0, absolute === 'top' ? 0 : absolute === 'bottom' ? DASHBOARD_ROWS : s.dashboard.scroll + d)) } };
     return s;
   };
   switch (action) {
