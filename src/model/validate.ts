@@ -504,7 +504,7 @@ export function checkRaw(path: string, raw: string): Issue[] {
       path,
       line: i + 1,
       code: 'conflict-markers',
-      message: `git conflict marker "${text.trim()}" left by a merge; keep the lines you want, delete the marker lines and commit`,
+      message: `git conflict marker "${text.trim()}" left by a merge: edit the file to keep one value, delete the marker lines, run \`crm validate\` again, then commit (or run \`crm sync\` again to finish a sync merge)`,
       severity: 'error',
     });
   });
