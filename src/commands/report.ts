@@ -8,6 +8,8 @@ import { CrmError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Config } from '../model/config.js';
 import type { CrmRecord } from '../model/record.js';
+import type { Issue } from '../model/issues.js';
+import type { RecordType } from '../model/schema.js';
 import type { Skipped } from '../reports/facts.js';
 import type { ReportName, ReportSpec } from '../reports/types.js';
 import { examples, openRepository, warnSkipped } from './shared.js';
@@ -40,66 +42,12 @@ export function skippedMessage(skipped: readonly Skipped[]): string | undefined 
   ].join('\n');
 }
 
-/** Records and crm.yaml as they were in a git commit (--as-of-commit REV). */
-async function recordsAtCommit(root: string, rev: string): Promise<{ records: CrmRecord[]; config: Config; skippedFiles: number }> {
-  const { findGitRoot } = await import('../model/git.js');
-  const gitRoot = findGitRoot(root);
-  if (!gitRoot) throw new UsageError('--as-of-commit needs a git repository', { hint: 'This CRM repository is not under git.' });
-  const fs = await import('node:fs');
-  const { relative, sep } = await import('node:path');
-  const git = (await import('isomorphic-git')).default;
-  let oid: string;
-  try {
-    // The git CLI understands every revision syntax (HEAD~3, main@{yesterday}, v1^); without it,
-    // isomorphic-git resolves branches, tags and (abbreviated) commit ids.
-    const { spawnSync } = await import('node:child_process');
-    const cli = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: gitRoot, encoding: 'utf8' });
-    oid = cli.status === 0 && cli.stdout.trim()
-      ? cli.stdout.trim()
-      : await git.resolveRef({ fs, dir: gitRoot, ref: rev }).catch(() => git.expandOid({ fs, dir: gitRoot, oid: rev }));
-  } catch {
-    throw new UsageError(`--as-of-commit: "${rev}" is not a commit, branch or tag here`, { hint: 'Use a commit id (`git log --oneline`), a branch or a tag.' });
-  }
-  const prefix = relative(gitRoot, root).split(sep).filter(Boolean).join('/');
-  const at = (p: string) => (prefix ? `${prefix}/${p}` : p);
-  const { readRecordFile } = await import('../model/validate.js');
-  const { parseYaml } = await import('../model/frontmatter.js');
-  const { resolveConfig } = await import('../model/config.js');
-  const { TYPES, RECORD_TYPES } = await import('../model/schema.js');
-  const records: CrmRecord[] = [];
-  let skippedFiles = 0;
-  const read = async (path: string): Promise<string | undefined> => {
-    try {
-      const { blob } = await git.readBlob({ fs, dir: gitRoot, oid, filepath: at(path) });
-      return new TextDecoder().decode(blob);
-    } catch {
-      return undefined;
-    }
-  };
-  const configText = await read('crm.yaml');
-  if (configText === undefined) throw new UsageError(`--as-of-commit: crm.yaml does not exist in ${rev}`, { hint: 'Pick a commit made after the repository was set up.' });
-  const config = resolveConfig(parseYaml(configText));
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    let tree;
-    try {
-      tree = (await git.readTree({ fs, dir: gitRoot, oid, filepath: at(dir) })).tree;
-    } catch {
-      return;
-    }
-    for (const e of tree) {
-      const p = `${dir}/${e.path}`;
-      if (e.type === 'tree' && depth < 4) await walk(p, depth + 1);
-      else if (e.type === 'blob' && p.endsWith('.md')) {
-        const raw = await read(p);
-        if (raw === undefined) continue;
-        const r = readRecordFile(p, raw);
-        if (r.record) records.push(r.record);
-        else skippedFiles++;
-      }
-    }
-  };
-  for (const t of RECORD_TYPES) await walk(TYPES[t].folder, 0);
-  return { records, config, skippedFiles };
+/** Records and crm.yaml as they were in a git commit (--as-of-commit REV), read from git objects. */
+async function recordsAtCommit(root: string, rev: string, types: readonly RecordType[]): Promise<{ records: CrmRecord[]; config: Config; issues: Issue[] }> {
+  const { loadRecordsAt, loadConfigAt } = await import('../model/snapshot.js');
+  const config = await loadConfigAt(root, rev);
+  const { records, issues } = await loadRecordsAt(root, rev, types);
+  return { records, config, issues };
 }
 
 export async function runReport(io: Io, cmd: Command, name: ReportName, o: ReportOptions): Promise<void> {
@@ -121,10 +69,10 @@ export async function runReport(io: Io, cmd: Command, name: ReportName, o: Repor
   let config = repo.config;
   let records: readonly CrmRecord[];
   if (o.asOfCommit !== undefined) {
-    const at = await recordsAtCommit(repo.root, o.asOfCommit);
+    const at = await recordsAtCommit(repo.root, o.asOfCommit, REPORTS[name].types);
     config = at.config;
     records = at.records;
-    if (at.skippedFiles > 0) io.err(`warning: skipped ${at.skippedFiles} file${at.skippedFiles === 1 ? '' : 's'} of ${o.asOfCommit} that cannot be read as records`);
+    warnSkipped(io, at.issues);
   } else {
     const loaded = repo.load(REPORTS[name].types);
     warnSkipped(io, loaded.issues);
