@@ -87,7 +87,7 @@ describe('crm validate', () => {
     expect(out).toMatch(/leads\/no-name.md:2: error: missing required key "name"; add a line "name: …"/);
     expect(out).toMatch(/opportunities\/bad-date.md:4: error: expected_close "2026-02-30" is not a real calendar date; write a date as YYYY-MM-DD/);
     expect(out).toMatch(/contacts\/dangling.md:4: error: account "ghost-account" refers to account\/ghost-account, which does not exist; fix the id or create the account/);
-    expect(out).toMatch(/leads\/conflict.md:3: error: git conflict marker "<<<<<<< HEAD" left by a merge; /);
+    expect(out).toMatch(/leads\/conflict.md:3: error: git conflict marker "<<<<<<< HEAD" left by a merge/);
     expect(out).toMatch(/leads\/Upper-Case.md:1: error: bad id "Upper-Case": the id has uppercase letters.*rename the file/);
     expect(out).toMatch(/leads\/sub\/nested.md:1: error: leads\/ records must be directly in leads\//);
   });
