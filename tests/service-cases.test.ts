@@ -5,10 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commits, crm, emptyRepo, EXAMPLE, exampleRepo, git, gitStatus, read, write, cleanup } from './helpers.js';
 
 afterAll(cleanup);
+// Each test runs the binary many times; leave room for a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 const ADD_USERS = (dir: string) => {
   const yaml = read(dir, 'crm.yaml').replace(/^users:\n/m, 'users:\n  - {handle: marco, name: Marco Neri, email: marco@example.com}\n');

@@ -6,10 +6,12 @@
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { cleanup, commits, crm, emptyRepo, EXAMPLE, exampleRepo, git, gitStatus, read, tempDir, write } from './helpers.js';
 
 afterAll(cleanup);
+// Each test runs the binary many times; leave room for a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 function ok(dir: string, args: string[], env: Record<string, string> = {}, input?: string) {
   const r = crm(dir, args, env, input);
