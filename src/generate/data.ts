@@ -155,7 +155,7 @@ export const INDUSTRY_WORDS: Record<Industry, readonly string[]> = {
     'Fonderia', 'Plastiche', 'Componenti', 'Valvole', 'Oleodinamica', 'Imballaggi', 'Cartotecnica',
   ],
   retail: ['Emporio', 'Ferramenta', 'Arredamenti', 'Calzature', 'Casalinghi', 'Ottica', 'Elettrodomestici', 'Market'],
-  services: ['Servizi', 'Consulting', 'Studio Associato', 'Multiservizi', 'Pulizie', 'Formazione', 'Facility'],
+  services: ['Servizi', 'Consulting', 'Consulenze', 'Multiservizi', 'Pulizie', 'Formazione', 'Facility'],
   logistics: ['Trasporti', 'Logistica', 'Spedizioni', 'Autotrasporti', 'Magazzini', 'Cargo'],
   food: ['Pastificio', 'Caseificio', 'Oleificio', 'Salumificio', 'Cantina', 'Forno', 'Dolciaria', 'Conserve'],
   software: ['Informatica', 'Sistemi', 'Software', 'Digital', 'Net', 'Data'],
@@ -166,14 +166,17 @@ export const INDUSTRY_WORDS: Record<Industry, readonly string[]> = {
   energy: ['Energia', 'Solare', 'Termotecnica', 'Impianti Elettrici'],
 };
 
+/** Industry words that follow the family name ("Rossi Digital", not "Digital Rossi"). */
+export const TRAILING_WORDS: ReadonlySet<string> = new Set(['Consulting', 'Digital', 'Net', 'Data', 'Software', 'Medical', 'Facility', 'Cargo', 'Moda']);
+
 /** Invented brand-like names: prefix + suffix (Tecnoplast, Idrotherm …). */
 export const BRAND_PREFIXES: readonly string[] = [
   'Tecno', 'Idro', 'Euro', 'Termo', 'Elettro', 'Meta', 'Agri', 'Inox', 'Poli', 'Omni', 'Alfa',
   'Nova', 'Servo', 'Mecca', 'Ital', 'Medi', 'Logi', 'Edil', 'Geo', 'Sider',
 ];
 export const BRAND_SUFFIXES: readonly string[] = [
-  'plast', 'therm', 'tech', 'mec', 'tronic', 'lux', 'pack', 'flex', 'line', 'form', 'sistemi',
-  'service', 'trans', 'metal', 'food', 'med', 'color', 'green', 'wood', 'steel',
+  'plast', 'therm', 'tech', 'mec', 'tronic', 'luce', 'pack', 'flex', 'line', 'form', 'sistemi',
+  'service', 'trans', 'metal', 'food', 'med', 'color', 'green', 'legno', 'steel',
 ];
 
 export const REGION_ADJECTIVES: readonly string[] = [
@@ -483,13 +486,27 @@ export const CASE_INTERACTION_SUBJECTS: readonly string[] = [
   'Asked for logs: {case}',
 ];
 
-export const CAMPAIGN_SUBJECTS: readonly string[] = [
-  '{campaign}',
-  'Invitation: {campaign}',
-  'Reminder: {campaign}',
-  'Thank you for joining {campaign}',
-  'Follow-up after {campaign}',
-];
+/** Subjects of campaign touches, by campaign kind. */
+export const CAMPAIGN_SUBJECTS: Record<CampaignKind['kind'], readonly string[]> = {
+  fair: ['Invitation: {campaign}', 'Free entry pass for {campaign}', 'Thank you for visiting our stand at {campaign}', 'Follow-up after {campaign}'],
+  newsletter: ['{campaign}', 'Reply to: {campaign}', 'Follow-up after {campaign}'],
+  webinar: ['Invitation: {campaign}', 'Reminder: {campaign}', 'Recording of {campaign}', 'Follow-up after {campaign}'],
+  social: ['Comment on our post: {campaign}', 'Message after {campaign}', 'Follow-up after {campaign}'],
+  mail: ['Voucher from {campaign}', 'Follow-up after {campaign}'],
+  roadshow: ['Invitation: {campaign}', 'Reminder: {campaign}', 'Thank you for joining {campaign}'],
+};
+
+/** Kinds of campaign touches, by campaign kind. */
+export const CAMPAIGN_TOUCHES: Record<CampaignKind['kind'], readonly (readonly [string, number])[]> = {
+  fair: [['email', 50], ['call', 25], ['sms', 10], ['social', 10], ['visit', 5]],
+  newsletter: [['email', 90], ['social', 10]],
+  webinar: [['email', 70], ['social', 15], ['sms', 15]],
+  social: [['social', 85], ['email', 15]],
+  mail: [['email', 40], ['call', 60]],
+  roadshow: [['email', 50], ['call', 30], ['sms', 20]],
+};
+
+export const FREELANCE_TITLES: readonly string[] = ['Freelance IT consultant', 'Consultant', 'Accountant', 'Architect', 'Agent', 'Interim manager'];
 
 export const TASK_SUBJECTS: readonly string[] = [
   'Send the revised offer to {contact}',
@@ -504,7 +521,7 @@ export const TASK_SUBJECTS: readonly string[] = [
   'Prepare the renewal for {company}',
 ];
 
-/** Short Markdown notes. Placeholders: {contact} {company} {product} {city} {owner}. */
+/** Short Markdown notes on sales activity. Placeholders: {contact} {company} {product} {city}. */
 export const INTERACTION_NOTES: readonly string[] = [
   '{contact} confirmed the budget is approved for this year.',
   'Talked with {contact} about {product}. They want a short written summary.',
@@ -513,14 +530,33 @@ export const INTERACTION_NOTES: readonly string[] = [
   '{contact} is on holiday until next week; call back then.',
   'Good meeting. The owner joined for the last half hour.\n\nNext step: technical workshop with their IT supplier.',
   'Sent the PDF and the price list.',
-  'Customer satisfied with the last intervention.',
   'Mentioned a second site in {city} that could need the same solution.',
   '- Discussed the timeline\n- Open point: data migration from the old system',
   'Short call, {contact} will check with purchasing.',
   'Asked about the Industry 4.0 tax credit paperwork.',
   'They compare us with two other suppliers; price is not the only criterion.',
-  'Remote session, problem reproduced. Escalated to the second level.',
   '**Important:** they need everything live before the August closure.',
+];
+
+/** Notes on support activity (cases). */
+export const SUPPORT_NOTES: readonly string[] = [
+  'Remote session, problem reproduced. Escalated to the second level.',
+  'Asked {contact} for screenshots and the exact time it happened.',
+  'Workaround given; a permanent fix is planned with the next update.',
+  '{contact} confirms it works again.',
+  'Checked the logs together with {contact}:\n\n- error started after the last update\n- only one site affected',
+  'Customer satisfied with the intervention.',
+  'Waiting for the hardware supplier.',
+  'Called {contact} back, no answer. Sent an email instead.',
+];
+
+/** Notes on campaign touches. */
+export const CAMPAIGN_NOTES: readonly string[] = [
+  'Opened the mailing twice, clicked on the case study.',
+  'Replied asking for the slides.',
+  'Registered, did not attend.',
+  'Asked to be removed from the list.',
+  'Forwarded to the IT manager.',
 ];
 
 export const ACCOUNT_NOTES: readonly string[] = [
@@ -553,7 +589,7 @@ export const OPP_NOTES: readonly string[] = [
 ];
 
 export const CASE_NOTES: readonly string[] = [
-  'Reported by {contact}. Happens every morning at the first login.',
+  'Reported by {contact}.',
   'Steps to reproduce:\n\n1. Open the order list\n2. Filter by customer\n3. The page stays blank',
   'Affects the whole warehouse team.',
   'Customer sent screenshots by email.',

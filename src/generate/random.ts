@@ -114,3 +114,55 @@ export class Random {
     return this.shuffle(items.slice()).slice(0, k);
   }
 }
+
+/** Weighted picks from a fixed list in O(log n) each (cumulative weights + binary search). */
+export class WeightedPicker<T> {
+  private readonly cumulative: number[] = [];
+  private readonly total: number;
+
+  constructor(
+    private readonly items: readonly T[],
+    weight: (item: T) => number,
+  ) {
+    let sum = 0;
+    for (const it of items) {
+      sum += Math.max(0, weight(it));
+      this.cumulative.push(sum);
+    }
+    this.total = sum;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  pick(rng: Random): T {
+    if (this.items.length === 0) throw new Error('pick from an empty list');
+    if (this.total <= 0) return rng.pick(this.items);
+    const r = rng.next() * this.total;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cumulative[mid] as number) > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.items[lo] as T;
+  }
+}
+
+/**
+ * `n` values in the given proportions (largest remainder), shuffled: small
+ * repositories get the intended mix instead of the luck of independent draws.
+ */
+export function deck<T>(rng: Random, items: readonly (readonly [T, number])[], n: number): T[] {
+  const total = items.reduce((s, [, w]) => s + w, 0);
+  const exact = items.map(([v, w]) => ({ v, x: (w / total) * n }));
+  const out: T[] = [];
+  for (const e of exact) for (let i = 0; i < Math.floor(e.x); i++) out.push(e.v);
+  const rest = exact
+    .map((e, i) => ({ ...e, r: e.x - Math.floor(e.x), i }))
+    .sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; out.length < n; k++) out.push((rest[k % rest.length] as { v: T }).v);
+  return rng.shuffle(out);
+}
