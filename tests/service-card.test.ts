@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { cleanup, commits, crm, emptyRepo, EXAMPLE, exampleRepo, git, gitStatus, read, write } from './helpers.js';
+import { cleanup, commits, crm, emptyRepo, EXAMPLE, exampleRepo, git, gitStatus, write } from './helpers.js';
 
 afterAll(cleanup);
 // Each test runs the binary many times; leave room for a loaded machine.

@@ -14,7 +14,7 @@ export async function runCaseAssign(io: Io, cmd: Command, ref: string, handle: s
     verb: 'assign',
     dryRun: o.dryRun,
     json: o.json,
-    plan: (kase) => planAssign(kase.id, kase.data, handle, repo.config, actor),
+    plan: (kase) => planAssign(kase.data, handle, repo.config, actor),
   });
 }
 

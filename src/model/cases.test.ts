@@ -226,8 +226,8 @@ describe('first response and assignment', () => {
   });
 
   it('assigns to known users only', () => {
-    expect(planAssign('c1', kase(), 'marco', config, actor).data.owner).toBe('marco');
-    expect(planAssign('c1', kase({ owner: 'marco' }), 'marco', config, actor).changed).toBe(false);
-    expect(() => planAssign('c1', kase(), 'nobody', config, actor)).toThrow(/not a user/);
+    expect(planAssign(kase(), 'marco', config, actor).data.owner).toBe('marco');
+    expect(planAssign(kase({ owner: 'marco' }), 'marco', config, actor).changed).toBe(false);
+    expect(() => planAssign(kase(), 'nobody', config, actor)).toThrow(/not a user/);
   });
 });

@@ -391,7 +391,7 @@ export function checkUser(handle: string, config: Config): string {
 }
 
 /** Give the case to `handle` (a crm.yaml user when users are listed). */
-export function planAssign(id: string, data: Data, handle: string, config: Config, actor: Actor): Planned {
+export function planAssign(data: Data, handle: string, config: Config, actor: Actor): Planned {
   checkUser(handle, config);
   if (data.owner === handle) return { data, changed: false, summary: `already assigned to ${handle}` };
   const before = typeof data.owner === 'string' && data.owner ? data.owner : undefined;

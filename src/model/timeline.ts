@@ -131,7 +131,7 @@ interface Sortable {
 /**
  * Build the timeline of `target`, newest first. Ties (the same instant) are
  * broken by record (`type/id`), then by the order within the record (a later
- * history entry first). `names` resolves ids to titles.
+ * history entry first).
  */
 export function buildTimeline(target: CrmRecord, records: readonly CrmRecord[]): TimelineEntry[] {
   const byKey = new Map(records.map((r) => [key(r.type, r.id), r]));
