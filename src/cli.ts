@@ -13,6 +13,14 @@ import { CrmError, ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { registerCommands } from './commands/index.js';
 
+// `crm list | head`: a closed pipe ends the output quietly, not with a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const io: Io = processIo({ color: !noColor && Boolean(process.stdout.isTTY) });
 
 function printError(e: unknown): number {

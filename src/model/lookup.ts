@@ -68,7 +68,8 @@ export function parseRef(text: string): RefParts {
 export function findRecord(records: readonly CrmRecord[], text: string, types?: readonly RecordType[], skipped: readonly Issue[] = []): CrmRecord {
   const ref = parseRef(text.trim());
   if (ref.type && types && !types.includes(ref.type)) {
-    throw new UsageError(`${text} is a ${ref.type}, but a ${types.join(' or ')} is needed here`);
+    const a = (w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`;
+    throw new UsageError(`${text} is ${a(ref.type)}, but ${types.map(a).join(' or ')} is needed here`);
   }
   const pool = records.filter((r) => (ref.type ? r.type === ref.type : !types || types.includes(r.type)));
   const hits = pool.filter((r) => r.id === ref.id);
