@@ -22,8 +22,14 @@ function get(r: CrmRecord, field: string): unknown {
   if (field === 'id') return r.id;
   if (field === 'type') return r.type;
   if (field === 'path') return r.path;
+  const parts = field.split('.');
+  if (parts.length === 1 && r.field) {
+    const v = r.field(field);
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { amount?: unknown }).amount === 'number') return (v as { amount: number }).amount;
+    return v;
+  }
   let v: unknown = r.data;
-  for (const part of field.split('.')) {
+  for (const part of parts) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
     v = (v as Record<string, unknown>)[part];
   }
@@ -105,8 +111,8 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
       ? ['id', ...TYPES[type].columns]
       : ['type', 'id', 'title', 'status', 'owner'];
   const value = (r: CrmRecord, c: string): unknown => {
-    if (c === 'title') return TYPES[r.type].title === 'name' ? r.data.name ?? r.data.subject : r.data.subject ?? r.data.name;
-    if (c === 'status' && !type) return r.data.status ?? r.data.stage ?? r.data.kind;
+    if (c === 'title') return TYPES[r.type].title === 'name' ? get(r, 'name') ?? get(r, 'subject') : get(r, 'subject') ?? get(r, 'name');
+    if (c === 'status' && !type) return get(r, 'status') ?? get(r, 'stage') ?? get(r, 'kind');
     return get(r, c);
   };
   const { cellText, alignedTable, csv, tsv } = await import('../format/text.js');

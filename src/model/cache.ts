@@ -3,17 +3,21 @@
  * record file, per record type, with what is needed to know each entry is
  * still fresh (size, mtime, ctime, inode). Git-ignored and rebuildable.
  *
- * - Loading a type reads its index file (v8 serialisation), stats every file
- *   of that type and re-reads only files that are new or changed (by any
- *   tool: an editor, `git pull`, a checkout). A file whose mtime is within
- *   two seconds of the index's own write is always re-read (git's "racy"
- *   rule), so a same-size edit in the same second is never missed.
+ * - Loading a type reads its index file, stats every file of that type and
+ *   re-reads only files that are new or changed (by any tool: an editor,
+ *   `git pull`, a checkout). A file whose mtime is within two seconds of the
+ *   index's own write is always re-read (git's "racy" rule), so a same-size
+ *   edit in the same second is never missed.
+ * - The file is columnar (v8 serialisation of typed arrays and strings):
+ *   each record's front matter is kept as a JSON string and parsed only
+ *   when a command reads `data`; a few "lean" columns (name, status, owner,
+ *   the default list columns) answer `crm list` without parsing at all.
+ *   Search text lives in a separate file, read only by search.
  * - Updates are appended to a small journal; the base file is rewritten only
  *   when the journal grows large, so one changed record costs one line.
  * - A missing, corrupt or other-version index is rebuilt, never trusted.
  *
- * Records from the index carry their front matter; `raw` and `body` are
- * read from disk on first access.
+ * `raw` and `body` of a record are read from disk on first access.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -24,30 +28,36 @@ import type { CrmRecord } from './record.js';
 import { TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 
-/** Bump when the entry shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 5;
+/** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
+export const INDEX_VERSION = 7;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
 
+/** One file, as read (journal lines and fresh reads). */
 interface Entry {
   size: number;
   mtimeMs: number;
   ctimeMs: number;
   ino: number;
-  /** Parsed front matter, or undefined when the file is not a readable record. */
-  data?: Data;
-  issues?: Issue[];
-  /** Lowercase search text (title, emails, company, …, start of the body); kept in the .text file. */
-  text?: string;
   id?: string;
+  /** Front matter as JSON; absent when the file is not a readable record. */
+  json?: string;
+  issues?: Issue[];
+  text?: string;
 }
 
-interface IndexFile {
+/** The base file: one slot per file, column by column. */
+interface Base {
   version: number;
   type: RecordType;
   writtenAt: number;
-  entries: Record<string, Entry>;
+  paths: string[];
+  ids: (string | null)[];
+  stats: Float64Array; // size, mtimeMs, ctimeMs, ino per slot
+  json: string[];
+  issues: Record<number, Issue[]>;
+  lean: Record<string, unknown[]>;
 }
 
 export interface TypeLoad {
@@ -55,8 +65,13 @@ export interface TypeLoad {
   issues: Issue[];
   /** How many files were (re-)read from disk this time. */
   reread: number;
-  /** Search text per record path. */
-  text: Map<string, string>;
+}
+
+/** Fields kept as columns, so that listing them needs no parsing. */
+export function leanFields(type: RecordType): string[] {
+  const spec = TYPES[type];
+  const extra = type === 'interaction' ? ['at', 'created', 'due', 'done_at'] : [];
+  return [...new Set([spec.title, 'name', 'subject', 'status', 'stage', 'kind', 'owner', ...spec.columns, ...extra])];
 }
 
 function indexDir(root: string): string {
@@ -67,7 +82,7 @@ function basePath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.bin`);
 }
 
-/** Search text lives in its own file, read only by search. */
+/** Search text lives in its own file (path → text), read only by search. */
 function textPath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.text`);
 }
@@ -76,33 +91,54 @@ function journalPath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.journal`);
 }
 
-/** Every file under a type's folder: path → stats (dot-files skipped). */
-function scan(root: string, type: RecordType): Map<string, fs.Stats> {
-  const out = new Map<string, fs.Stats>();
+interface Scan {
+  /** Repository-relative paths in sorted order. */
+  paths: string[];
+  /** size, mtimeMs, ctimeMs, ino per path. */
+  stats: Float64Array;
+}
+
+/** Every file under a type's folder with its stats, sorted (dot-files skipped). */
+function scan(root: string, type: RecordType): Scan {
+  const paths: string[] = [];
+  let stats = new Float64Array(4096);
   const walk = (rel: string, depth: number) => {
-    let names: fs.Dirent[];
+    let names: string[];
     try {
-      names = fs.readdirSync(join(root, rel), { withFileTypes: true });
+      names = fs.readdirSync(`${root}/${rel}`);
     } catch {
       return;
     }
-    for (const d of names) {
-      if (d.name.startsWith('.')) continue;
-      const p = `${rel}/${d.name}`;
-      if (d.isDirectory()) {
+    names.sort();
+    for (const name of names) {
+      if (name.charCodeAt(0) === 46) continue; // '.'
+      const p = `${rel}/${name}`;
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.statSync(`${root}/${p}`, { throwIfNoEntry: false });
+      } catch {
+        st = undefined;
+      }
+      if (!st) continue;
+      if (st.isDirectory()) {
         if (depth < 4) walk(p, depth + 1);
-      } else {
-        try {
-          const st = fs.statSync(join(root, p));
-          if (st.isFile()) out.set(p, st);
-        } catch {
-          // vanished while scanning
+      } else if (st.isFile()) {
+        const i = paths.length;
+        if ((i + 1) * 4 > stats.length) {
+          const grown = new Float64Array(stats.length * 2);
+          grown.set(stats);
+          stats = grown;
         }
+        stats[i * 4] = st.size;
+        stats[i * 4 + 1] = st.mtimeMs;
+        stats[i * 4 + 2] = st.ctimeMs;
+        stats[i * 4 + 3] = st.ino;
+        paths.push(p);
       }
     }
   };
   walk(TYPES[type].folder, 0);
-  return out;
+  return { paths, stats };
 }
 
 export function textOf(data: Data, body: string): string {
@@ -117,8 +153,8 @@ export function textOf(data: Data, body: string): string {
   return parts.join('\n').toLowerCase();
 }
 
-function readEntry(root: string, path: string, st: fs.Stats): Entry {
-  const base = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+function readEntry(root: string, path: string, st: Float64Array, i: number): Entry {
+  const base = { size: st[i * 4]!, mtimeMs: st[i * 4 + 1]!, ctimeMs: st[i * 4 + 2]!, ino: st[i * 4 + 3]! };
   let raw: string;
   try {
     raw = fs.readFileSync(join(root, path), 'utf8');
@@ -127,68 +163,91 @@ function readEntry(root: string, path: string, st: fs.Stats): Entry {
   }
   const r = readRecordFile(path, raw);
   if (!r.record) return { ...base, text: '', issues: r.issues };
-  return { ...base, data: r.record.data, id: r.record.id, text: textOf(r.record.data, r.record.body), ...(r.issues.length ? { issues: r.issues } : {}) };
+  return { ...base, json: JSON.stringify(r.record.data), id: r.record.id, text: textOf(r.record.data, r.record.body), ...(r.issues.length ? { issues: r.issues } : {}) };
 }
 
-function loadIndex(root: string, type: RecordType, withText: boolean): IndexFile | undefined {
+
+function leanOf(type: RecordType, data: Data): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of leanFields(type)) {
+    const v = data[f];
+    if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) out[f] = v;
+    else if (v && typeof v === 'object' && typeof (v as { amount?: unknown }).amount === 'number') out[f] = v;
+  }
+  return out;
+}
+
+function readBase(root: string, type: RecordType): Base | undefined {
   try {
-    const buf = fs.readFileSync(basePath(root, type));
-    const idx = deserialize(buf) as IndexFile;
-    if (!idx || idx.version !== INDEX_VERSION || idx.type !== type || typeof idx.entries !== 'object') return undefined;
-    if (withText) {
-      const texts = deserialize(fs.readFileSync(textPath(root, type))) as Record<string, string>;
-      for (const [p, t] of Object.entries(texts)) {
-        const e = idx.entries[p];
-        if (e) e.text = t;
-      }
-    }
-    let journal = '';
-    try {
-      journal = fs.readFileSync(journalPath(root, type), 'utf8');
-    } catch {
-      // no journal yet
-    }
-    for (const line of journal.split('\n')) {
-      if (!line) continue;
-      let rec: { p?: string; e?: Entry | null; w: number };
-      try {
-        rec = JSON.parse(line) as typeof rec;
-      } catch {
-        continue; // a torn last line from a killed process: that file is simply re-read
-      }
-      if (rec.p !== undefined) {
-        if (rec.e) idx.entries[rec.p] = rec.e;
-        else delete idx.entries[rec.p];
-      }
-      idx.writtenAt = Math.max(idx.writtenAt, rec.w);
-    }
-    return idx;
+    const b = deserialize(fs.readFileSync(basePath(root, type))) as Base;
+    if (!b || b.version !== INDEX_VERSION || b.type !== type || !Array.isArray(b.paths) || !(b.stats instanceof Float64Array)) return undefined;
+    if (b.stats.length !== b.paths.length * 4 || b.json.length !== b.paths.length) return undefined;
+    return b;
   } catch {
     return undefined;
   }
 }
 
-function writeBase(root: string, idx: IndexFile): void {
+/** Journal lines after the base: path → entry (null: removed), and the latest verification time. */
+function readJournal(root: string, type: RecordType): { entries: Map<string, Entry | null>; writtenAt: number } {
+  const entries = new Map<string, Entry | null>();
+  let writtenAt = 0;
+  let text = '';
+  try {
+    text = fs.readFileSync(journalPath(root, type), 'utf8');
+  } catch {
+    return { entries, writtenAt };
+  }
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let rec: { p?: string; e?: Entry | null; w: number };
+    try {
+      rec = JSON.parse(line) as typeof rec;
+    } catch {
+      continue; // a torn last line from a killed process: that file is simply re-read
+    }
+    if (rec.p !== undefined) entries.set(rec.p, rec.e ?? null);
+    writtenAt = Math.max(writtenAt, rec.w);
+  }
+  return { entries, writtenAt };
+}
+
+function readTexts(root: string, type: RecordType): Record<string, string> {
+  try {
+    return deserialize(fs.readFileSync(textPath(root, type))) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function writeBase(root: string, type: RecordType, slots: { path: string; e: Entry }[], texts: Record<string, string>, writtenAt: number): void {
   const dir = indexDir(root);
   fs.mkdirSync(dir, { recursive: true });
-  // Files of other index versions are dead weight.
   for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(`${idx.type}.v`) && !name.startsWith(`${idx.type}.v${INDEX_VERSION}.`)) fs.rmSync(join(dir, name), { force: true });
+    if (name.startsWith(`${type}.v`) && !name.startsWith(`${type}.v${INDEX_VERSION}.`)) fs.rmSync(join(dir, name), { force: true });
   }
-  const texts: Record<string, string> = {};
-  const entries: Record<string, Entry> = {};
-  for (const [p, e] of Object.entries(idx.entries)) {
-    const { text, ...rest } = e;
-    entries[p] = rest;
-    texts[p] = text ?? '';
-  }
-  const tmpText = join(dir, `${idx.type}.${process.pid}.text.tmp`);
+  const n = slots.length;
+  const base: Base = { version: INDEX_VERSION, type, writtenAt, paths: [], ids: [], stats: new Float64Array(n * 4), json: [], issues: {}, lean: {} };
+  const fields = leanFields(type);
+  for (const f of fields) base.lean[f] = new Array<unknown>(n).fill(null);
+  slots.forEach(({ path, e }, i) => {
+    base.paths.push(path);
+    base.ids.push(e.id ?? null);
+    base.stats.set([e.size, e.mtimeMs, e.ctimeMs, e.ino], i * 4);
+    base.json.push(e.json ?? '');
+    if (e.issues?.length) base.issues[i] = e.issues;
+    if (e.json) {
+      const lean = leanOf(type, JSON.parse(e.json) as Data);
+      for (const f of fields) if (lean[f] !== undefined) base.lean[f]![i] = lean[f];
+    }
+  });
+  const tmpText = join(dir, `${type}.${process.pid}.text.tmp`);
   fs.writeFileSync(tmpText, serialize(texts));
-  fs.renameSync(tmpText, textPath(root, idx.type));
-  const tmp = join(dir, `${idx.type}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, serialize({ ...idx, entries }));
-  fs.renameSync(tmp, basePath(root, idx.type));
-  fs.rmSync(journalPath(root, idx.type), { force: true });
+  fs.renameSync(tmpText, textPath(root, type));
+  const tmp = join(dir, `${type}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, serialize(base));
+  fs.renameSync(tmp, basePath(root, type));
+  fs.rmSync(journalPath(root, type), { force: true });
 }
 
 function appendJournal(root: string, type: RecordType, changes: { p: string; e: Entry | null }[], now: number): void {
@@ -206,116 +265,186 @@ function journalLength(root: string, type: RecordType): number {
   }
 }
 
-function makeRecord(root: string, type: RecordType, path: string, id: string, data: Data, text: string | undefined): CrmRecord {
-  let raw: string | undefined;
-  let body: string | undefined;
-  const read = () => {
-    if (raw === undefined) {
-      raw = fs.readFileSync(join(root, path), 'utf8');
-      const r = readRecordFile(path, raw);
-      body = r.record?.body ?? '';
+/**
+ * A record read through the index: `data` is parsed from its JSON on first
+ * use, `raw` and `body` are read from the file on first use, and `field`
+ * answers lean columns without parsing. Getters live on the prototype, so
+ * making 100,000 of these is cheap.
+ */
+class IndexedRecord implements CrmRecord {
+  private parsed: Data | undefined;
+  private rawText: string | undefined;
+  private bodyText: string | undefined;
+
+  constructor(
+    private readonly root: string,
+    readonly type: RecordType,
+    readonly id: string,
+    readonly path: string,
+    private readonly json: string,
+    private readonly lean: LeanColumns | undefined,
+    private readonly slot: number,
+    readonly searchText: string | undefined,
+  ) {}
+
+  get data(): Data {
+    return (this.parsed ??= JSON.parse(this.json) as Data);
+  }
+
+  set data(v: Data) {
+    this.parsed = v;
+  }
+
+  private read(): void {
+    if (this.rawText !== undefined) return;
+    this.rawText = fs.readFileSync(join(this.root, this.path), 'utf8');
+    this.bodyText = readRecordFile(this.path, this.rawText).record?.body ?? '';
+  }
+
+  get raw(): string {
+    this.read();
+    return this.rawText as string;
+  }
+
+  get body(): string {
+    this.read();
+    return this.bodyText as string;
+  }
+
+  field(name: string): unknown {
+    if (this.parsed === undefined && this.lean) {
+      const col = this.lean.columns[name];
+      if (col) return col[this.slot] ?? undefined;
     }
-  };
-  const rec = { type, id, path, data } as CrmRecord;
-  Object.defineProperty(rec, 'raw', { enumerable: true, get: () => (read(), raw as string) });
-  Object.defineProperty(rec, 'body', { enumerable: true, get: () => (read(), body as string) });
-  if (text !== undefined) Object.defineProperty(rec, 'searchText', { enumerable: false, value: text });
-  return rec;
+    return this.data[name];
+  }
+}
+
+interface LeanColumns {
+  columns: Record<string, unknown[]>;
 }
 
 /**
  * Records of one type through the index, refreshing it for whatever changed
- * on disk. `write: false` (read-only file systems) skips updating the index.
+ * on disk. `text: true` also loads the search text; `write: false` (a
+ * read-only file system) skips updating the index.
  */
 export function loadType(root: string, type: RecordType, options: { write?: boolean; text?: boolean } = {}): TypeLoad {
   const started = Date.now();
   const files = scan(root, type);
-  const withText = options.text === true;
-  let idx = loadIndex(root, type, withText);
-  const fresh = !idx;
-  idx ??= { version: INDEX_VERSION, type, writtenAt: 0, entries: {} };
+  const base = readBase(root, type);
+  const journal = base ? readJournal(root, type) : { entries: new Map<string, Entry | null>(), writtenAt: 0 };
+  const writtenAt = Math.max(base?.writtenAt ?? 0, journal.writtenAt);
+  const texts = options.text && base ? readTexts(root, type) : undefined;
+  const bs = base?.stats;
+  const bp = base?.paths ?? [];
+
+  // What each file is now (aligned with files.paths): a base slot (trusted), a journal entry, or a fresh read.
+  // Both path lists are sorted, so they are walked side by side.
+  const n = files.paths.length;
+  const current: (number | Entry)[] = new Array(n);
   const changed: { p: string; e: Entry | null }[] = [];
-  for (const [path, st] of files) {
-    const e = idx.entries[path];
-    const same =
-      e !== undefined &&
-      e.size === st.size &&
-      e.mtimeMs === st.mtimeMs &&
-      e.ctimeMs === st.ctimeMs &&
-      e.ino === st.ino &&
-      st.mtimeMs < idx.writtenAt - RACY_MS;
-    if (same) continue;
-    const next = readEntry(root, path, st);
-    // An unchanged entry re-read only because it is "racy" is not journalled again.
-    if (e && sameContent(e, next)) {
-      // Re-read only because it was "racy": refresh its stats, keep its text.
-      idx.entries[path] = { ...next, ...(e.text !== undefined ? { text: e.text } : {}) };
+  const st = files.stats;
+  const racyBefore = writtenAt - RACY_MS;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const path = files.paths[i]!;
+    while (k < bp.length && bp[k]! < path) {
+      if (!journal.entries.has(bp[k]!)) changed.push({ p: bp[k]!, e: null });
+      k++;
+    }
+    const slot = k < bp.length && bp[k] === path ? k++ : -1;
+    const j = journal.entries.get(path);
+    const o = i * 4;
+    let fresh = false;
+    if (st[o + 1]! < racyBefore) {
+      if (j) fresh = j.size === st[o] && j.mtimeMs === st[o + 1] && j.ctimeMs === st[o + 2] && j.ino === st[o + 3];
+      else if (j === undefined && slot >= 0) {
+        const b = slot * 4;
+        fresh = bs![b] === st[o] && bs![b + 1] === st[o + 1] && bs![b + 2] === st[o + 2] && bs![b + 3] === st[o + 3];
+      }
+    }
+    if (fresh) {
+      current[i] = j ?? slot;
       continue;
     }
-    idx.entries[path] = next;
+    const next = readEntry(root, path, st, i);
+    current[i] = next;
+    const prev = j ?? (slot >= 0 && j === undefined ? { json: base!.json[slot] || undefined, size: bs![slot * 4], mtimeMs: bs![slot * 4 + 1] } : undefined);
+    // A "racy" file re-read with the same content and stats needs no journal line.
+    if (prev && prev.json === next.json && prev.size === next.size && prev.mtimeMs === next.mtimeMs) continue;
     changed.push({ p: path, e: next });
   }
-  for (const path of Object.keys(idx.entries)) {
-    if (!files.has(path)) {
-      delete idx.entries[path];
-      changed.push({ p: path, e: null });
-    }
-  }
-  if (options.write !== false && (fresh || changed.length > 0 || idx.writtenAt < started - RACY_MS)) {
+  for (; k < bp.length; k++) if (!journal.entries.has(bp[k]!)) changed.push({ p: bp[k]!, e: null });
+  const onDisk = new Set(journal.entries.size > 0 ? files.paths : []);
+  for (const [p, e] of journal.entries) if (e !== null && !onDisk.has(p)) changed.push({ p, e: null });
+
+  const entryAt = (v: number | Entry): Entry => {
+    if (typeof v !== 'number') return v;
+    const o = v * 4;
+    const id = base!.ids[v];
+    const issues = base!.issues[v];
+    return {
+      size: base!.stats[o]!,
+      mtimeMs: base!.stats[o + 1]!,
+      ctimeMs: base!.stats[o + 2]!,
+      ino: base!.stats[o + 3]!,
+      ...(id ? { id } : {}),
+      ...(base!.json[v] ? { json: base!.json[v] } : {}),
+      ...(issues ? { issues } : {}),
+    };
+  };
+
+  if (options.write !== false && (!base || changed.length > 0 || writtenAt < started - RACY_MS)) {
     try {
-      idx.writtenAt = started;
-      if (fresh || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
-        if (!fresh && !withText) fillText(root, idx);
-        writeBase(root, idx);
+      if (!base || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
+        const all = texts ?? (base ? readTexts(root, type) : {});
+        const slots = files.paths.map((path, i) => ({ path, e: entryAt(current[i]!) }));
+        const outTexts: Record<string, string> = {};
+        for (const { path, e } of slots) {
+          outTexts[path] = e.text ?? all[path] ?? (e.json ? textFromFile(root, path, e.json) : '');
+        }
+        writeBase(root, type, slots, outTexts, started);
+      } else {
+        appendJournal(root, type, changed, started);
       }
-      else appendJournal(root, type, changed, started);
     } catch {
       // the index is an optimisation: a read-only or full disk must not stop a read
     }
   }
+
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
-  const text = new Map<string, string>();
-  for (const path of [...files.keys()].sort()) {
-    const e = idx.entries[path];
-    if (!e) continue;
-    if (e.issues) issues.push(...e.issues);
-    if (e.data && e.id) {
-      records.push(makeRecord(root, type, path, e.id, e.data, e.text));
-      if (e.text !== undefined) text.set(path, e.text);
+  const leanCols: LeanColumns | undefined = base ? { columns: base.lean } : undefined;
+  for (let i = 0; i < n; i++) {
+    const path = files.paths[i]!;
+    const v = current[i]!;
+    if (typeof v === 'number') {
+      const is = base!.issues[v];
+      if (is) issues.push(...is);
+      const id = base!.ids[v];
+      const json = base!.json[v];
+      if (!id || !json) continue;
+      records.push(new IndexedRecord(root, type, id, path, json, leanCols, v, texts?.[path]));
+    } else {
+      if (v.issues) issues.push(...v.issues);
+      if (!v.id || !v.json) continue;
+      records.push(new IndexedRecord(root, type, v.id, path, v.json, undefined, -1, v.text ?? texts?.[path]));
     }
   }
-  return { records, issues, reread: changed.length, text };
+  return { records, issues, reread: changed.length };
 }
 
-function sameContent(a: Entry, b: Entry): boolean {
-  return a.id === b.id && JSON.stringify(a.data) === JSON.stringify(b.data) && JSON.stringify(a.issues) === JSON.stringify(b.issues);
-}
-
-/** Before rewriting the base without having read the search text, take it from the text file. */
-function fillText(root: string, idx: IndexFile): void {
-  let texts: Record<string, string> = {};
+function textFromFile(root: string, path: string, json: string): string {
   try {
-    texts = deserialize(fs.readFileSync(textPath(root, idx.type))) as Record<string, string>;
+    const raw = fs.readFileSync(join(root, path), 'utf8');
+    return textOf(JSON.parse(json) as Data, readRecordFile(path, raw).record?.body ?? '');
   } catch {
-    // lost: texts are recomputed from the files below
-  }
-  for (const [p, e] of Object.entries(idx.entries)) {
-    if (e.text !== undefined) continue;
-    const t = texts[p];
-    if (t !== undefined) e.text = t;
-    else if (e.data) {
-      try {
-        const raw = fs.readFileSync(join(root, p), 'utf8');
-        e.text = textOf(e.data, readRecordFile(p, raw).record?.body ?? '');
-      } catch {
-        e.text = '';
-      }
-    }
+    return '';
   }
 }
 
-/** Forget the index (e.g. `crm index --rebuild`). */
+/** Forget the index (it is rebuilt on the next read). */
 export function dropIndex(root: string): void {
   fs.rmSync(indexDir(root), { recursive: true, force: true });
 }

@@ -16,6 +16,16 @@ export interface CrmRecord {
   raw: string;
   /** Lowercase text that search looks in (set by the index; computed when absent). */
   searchText?: string;
+  /**
+   * One top-level field, answered from the index's columns when it can be
+   * (no parsing of the whole front matter); records read from files lack it.
+   */
+  field?: (name: string) => unknown;
+}
+
+/** A top-level field of a record, through the index's columns when available. */
+export function fieldOf(r: CrmRecord, name: string): unknown {
+  return r.field ? r.field(name) : r.data[name];
 }
 
 /** Path of a record; interactions go under the year/month of their `at`. */

@@ -172,8 +172,11 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
   for (const r of records) {
     if (!want.has(r.type)) continue;
     try {
-      const d = r.data;
       if (r.type === 'interaction') {
+        // Interactions are most of a repository: read the few fields needed through the
+        // index's columns when there are some, and parse the rest only if a group needs it.
+        const f = (r as { field?: (k: string) => unknown }).field;
+        const d: Data = f ? { at: f.call(r, 'at'), created: f.call(r, 'created'), kind: f.call(r, 'kind'), due: f.call(r, 'due'), done_at: f.call(r, 'done_at') } : r.data;
         const at = moment(d, 'at', true)!;
         const created = moment(d, 'created', false) ?? at;
         if (at > asOf || created > asOf) continue;
@@ -186,9 +189,12 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
             if (dueBy === undefined) throw new Bad(`\`due\` ${show(d.due)} is not a date or timestamp`);
           }
         }
-        facts.interactions.push({ ...base(r, created), kind, at, dueBy, doneAt: until(moment(d, 'done_at', false), asOf) });
+        const fact = { type: r.type, id: r.id, created, kind, at, dueBy, doneAt: until(moment(d, 'done_at', false), asOf) } as InteractionFact;
+        Object.defineProperty(fact, 'data', { enumerable: true, get: () => r.data });
+        facts.interactions.push(fact);
         continue;
       }
+      const d = r.data;
       const created = moment(d, 'created', true)!;
       if (created > asOf) continue;
       switch (r.type) {
