@@ -1,0 +1,132 @@
+/**
+ * The index under .crm/index is never trusted over the files: every change
+ * made behind crm's back is seen by the next command.
+ */
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup, crm, exampleRepo, git, read, write } from './helpers.js';
+
+afterAll(cleanup);
+
+function names(dir: string, type = 'contacts'): string[] {
+  const r = crm(dir, ['list', type, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name);
+}
+
+function titleOf(dir: string, id: string): string {
+  const r = crm(dir, ['list', 'contacts', '--json', '--where', `id = ${id}`]);
+  return (JSON.parse(r.stdout) as { title?: string }[])[0]?.title ?? '';
+}
+
+/** Rewrite a file in place (same inode), keeping its size, and put its mtime back to the same second. */
+function sameSizeEdit(path: string, from: string, to: string): void {
+  expect(to.length).toBe(from.length);
+  const before = statSync(path);
+  const text = readFileText(path);
+  expect(text.includes(from)).toBe(true);
+  const fd = openSync(path, 'r+');
+  writeSync(fd, text.replace(from, to), 0, 'utf8');
+  closeSync(fd);
+  const after = statSync(path);
+  expect(after.size).toBe(before.size);
+  expect(after.ino).toBe(before.ino);
+  // Same whole second as before: only sub-second precision (or ctime) can tell them apart.
+  utimesSync(path, before.atime, new Date(Math.floor(before.mtimeMs / 1000) * 1000));
+}
+
+function readFileText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+describe('the index', () => {
+  it('is built on first use and sees a same-size edit made in the same second', () => {
+    const dir = exampleRepo();
+    const first = names(dir);
+    expect(existsSync(join(dir, '.crm', 'index'))).toBe(true);
+    const file = readdirSync(join(dir, 'contacts')).find((f) => f.endsWith('.md'))!;
+    const path = join(dir, 'contacts', file);
+    const text = read(dir, `contacts/${file}`);
+    const title = /^title: (.*)$/m.exec(text)?.[1];
+    expect(title).toBeTruthy();
+    const id = file.slice(0, -3);
+    expect(titleOf(dir, id)).toBe(title);
+    const replacement = 'X'.repeat(title!.length);
+    sameSizeEdit(path, `title: ${title}`, `title: ${replacement}`);
+    expect(titleOf(dir, id)).toBe(replacement);
+    expect(names(dir)).toEqual(first);
+  });
+
+  it('sees a file deleted, a file added, and then edited again long after the index was written', () => {
+    const dir = exampleRepo();
+    const before = names(dir);
+    const victim = readdirSync(join(dir, 'contacts')).filter((f) => f.endsWith('.md'))[0]!;
+    const victimName = /^name: (.*)$/m.exec(read(dir, `contacts/${victim}`))![1]!;
+    rmSync(join(dir, 'contacts', victim));
+    expect(names(dir)).not.toContain(victimName);
+    write(dir, 'contacts/zz-new-person.md', '---\nname: Zelda Nuova\ncreated: 2026-11-01T10:00:00Z\n---\n');
+    const after = names(dir);
+    expect(after).toContain('Zelda Nuova');
+    expect(after.length).toBe(before.length);
+    // Age the files so that the index trusts them, then change one: still seen.
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(join(dir, 'contacts', 'zz-new-person.md'), old, old);
+    names(dir);
+    write(dir, 'contacts/zz-new-person.md', '---\nname: Zelda Nuovissima\ncreated: 2026-11-01T10:00:00Z\n---\n');
+    utimesSync(join(dir, 'contacts', 'zz-new-person.md'), old, old);
+    expect(names(dir)).toContain('Zelda Nuovissima');
+  });
+
+  it('follows a checkout of another branch', () => {
+    const dir = exampleRepo();
+    names(dir);
+    git(dir, ['checkout', '-q', '-b', 'other']);
+    write(dir, 'contacts/branch-only.md', '---\nname: Only On Branch\ncreated: 2026-11-01T10:00:00Z\n---\n');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-qm', 'branch']);
+    expect(names(dir)).toContain('Only On Branch');
+    git(dir, ['checkout', '-q', 'main']);
+    expect(names(dir)).not.toContain('Only On Branch');
+    git(dir, ['checkout', '-q', 'other']);
+    expect(names(dir)).toContain('Only On Branch');
+  });
+
+  it('is rebuilt when its files are corrupt, truncated or from another version', () => {
+    const dir = exampleRepo();
+    const truth = names(dir);
+    const indexDir = join(dir, '.crm', 'index');
+    for (const f of readdirSync(indexDir)) writeFileSync(join(indexDir, f), 'garbage');
+    expect(names(dir)).toEqual(truth);
+    for (const f of readdirSync(indexDir)) writeFileSync(join(indexDir, f), '');
+    expect(names(dir)).toEqual(truth);
+    // A torn journal line (a process killed while appending) is ignored.
+    const journal = readdirSync(indexDir).find((f) => f.startsWith('contact.') && f.endsWith('.journal'));
+    if (journal) writeFileSync(join(indexDir, journal), '{"p":"contacts/x.md","e":{"si');
+    expect(names(dir)).toEqual(truth);
+    rmSync(indexDir, { recursive: true });
+    expect(names(dir)).toEqual(truth);
+  });
+
+  it('gives the same answers as reading every file', () => {
+    const dir = exampleRepo();
+    for (const args of [['list', '--json'], ['list', 'opportunities', '--where', 'amount > 10000', '--json'], ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], ['search', 'srl', '--json']]) {
+      crm(dir, args); // build / refresh
+      const viaIndex = crm(dir, args);
+      const direct = crm(dir, args, { CRM_NO_INDEX: '1' });
+      expect(viaIndex.code).toBe(0);
+      expect(viaIndex.stdout).toBe(direct.stdout);
+    }
+  });
+
+  it('keeps git status clean and the index fresh across writes by crm', () => {
+    const dir = exampleRepo();
+    names(dir);
+    const r = crm(dir, ['contact', 'add', 'Ivo Indice', '--title', 'CTO'], { CRM_USER: 'giulia' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(names(dir)).toContain('Ivo Indice');
+    expect(crm(dir, ['set', 'ivo-indice', 'title=CEO'], { CRM_USER: 'giulia' }).code).toBe(0);
+    expect(titleOf(dir, 'ivo-indice')).toBe('CEO');
+    expect(git(dir, ['status', '--porcelain']).trim()).toBe('');
+  });
+});
