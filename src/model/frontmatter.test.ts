@@ -106,3 +106,60 @@ describe('front matter', () => {
     expect(lines.get('history')).toBe(10);
   });
 });
+
+describe('editing hand-written files', () => {
+  const hand = `---
+# Written by hand
+name:   Acme   Srl   # legal name
+kind: company
+status: prospect
+industry:    "manufacturing"
+address:
+    street: Via Roma 1
+    city: Milano
+tags: [ a,  b ]
+notes_for_me: >
+  folded text that
+  spans two lines
+created: 2026-01-05T10:00:00Z
+history:
+- {at: 2026-01-05T10:00:00Z, to: prospect}
+---
+Body.
+`;
+
+  it('changes only the lines of the changed keys', () => {
+    const { data } = parseRecord(hand);
+    const out = updateRecord('account', hand, { ...data, industry: 'retail', phone: '+39 02 1234' });
+    const before = hand.split('\n');
+    const after = out.split('\n');
+    const removed = before.filter((l) => !after.includes(l));
+    const added = after.filter((l) => !before.includes(l));
+    expect(removed).toEqual(['industry:    "manufacturing"']);
+    expect(added).toEqual(['industry: retail', 'phone: +39 02 1234']);
+    expect(out).toContain('name:   Acme   Srl   # legal name\n');
+    expect(out).toContain('    street: Via Roma 1\n');
+    expect(out).toContain('notes_for_me: >\n  folded text that\n  spans two lines\n');
+    expect(parseRecord(out).data.phone).toBe('+39 02 1234');
+  });
+
+  it('appends history with the indentation already used, and keeps a trailing comment', () => {
+    const { data } = parseRecord(hand);
+    const history = [...(data.history as unknown[]), { at: '2026-02-01T09:00:00Z', from: 'prospect', to: 'customer', by: 'giulia' }];
+    const out = updateRecord('account', hand, { ...data, status: 'customer', history, name: 'Acme S.r.l.' });
+    expect(out).toContain('- {at: 2026-01-05T10:00:00Z, to: prospect}\n- {at: 2026-02-01T09:00:00Z, from: prospect, to: customer, by: giulia}\n---\n');
+    expect(out).toContain('name: Acme S.r.l. # legal name\n');
+    expect(out).toContain('status: customer\n');
+    expect(parseRecord(out).data.history).toEqual(history);
+  });
+
+  it('removes a key with its continuation lines, and inserts a new one before `created`', () => {
+    const { data } = parseRecord(hand);
+    const { address: _drop, ...rest } = data;
+    const out = updateRecord('account', hand, { ...rest, website: 'acme.example' });
+    expect(out).not.toContain('street');
+    expect(out).toContain('website: acme.example\n');
+    expect(out.indexOf('website:')).toBeLessThan(out.indexOf('created:'));
+    expect(parseRecord(out).data.address).toBeUndefined();
+  });
+});

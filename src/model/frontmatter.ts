@@ -24,6 +24,8 @@ export interface Split {
   firstLine: number;
   /** The line ending used by the fences. */
   eol: '\n' | '\r\n';
+  /** Offset of the YAML in the file's text. */
+  start: number;
 }
 
 export class FrontMatterError extends Error {
@@ -40,7 +42,8 @@ export class FrontMatterError extends Error {
 const OPEN = /^---[ \t]*\r?\n/;
 
 export function splitFile(raw: string): Split {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const bom = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const text = bom ? raw.slice(1) : raw;
   const open = OPEN.exec(text);
   if (!open) {
     throw new FrontMatterError(
@@ -62,6 +65,7 @@ export function splitFile(raw: string): Split {
         body: nl === -1 ? '' : text.slice(nl + 1),
         firstLine: 2,
         eol,
+        start: bom + open[0].length,
       };
     }
     if (nl === -1) break;
@@ -208,7 +212,119 @@ export function updateRecord(type: RecordType, raw: string, next: Data, body?: s
   const changed = Object.keys({ ...prev, ...next }).filter((k) => !deepEqual(prev[k], next[k]));
   if (changed.length === 0 && newBody === split.body) return raw;
   if (changed.length === 0) return raw.slice(0, raw.length - split.body.length) + newBody;
+  const spliced = spliceKeys(type, split, prev, next, changed);
+  if (spliced !== undefined) {
+    const head = raw.slice(0, split.start);
+    const closing = raw.slice(split.start + split.yaml.length, raw.length - split.body.length);
+    return head + spliced + closing + newBody;
+  }
+  return rewriteDocument(type, raw, split, prev, next, changed, newBody);
+}
 
+/** Lines of text, each with its line ending. */
+function linesOf(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+const TOP_KEY = /^([A-Za-z0-9_][A-Za-z0-9_.-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|\r?\n|$)/;
+
+/** `key: value` for one key, written the way serializeRecord writes it, with `eol` line endings. */
+function keyText(key: string, value: unknown, eol: string): string {
+  const doc = new Document({});
+  (doc.contents as YAMLMap).items.push(new Pair(doc.createNode(key), makeNode(doc, key, value)));
+  const text = stringify(doc);
+  return eol === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text;
+}
+
+/**
+ * Change only the lines of the keys that changed, leaving every other byte
+ * of the front matter as it was (spacing, quotes, comments, folded text).
+ * Returns undefined when the layout is not plain `key: value` lines at the
+ * left margin, and the caller rewrites the document instead.
+ */
+function spliceKeys(type: RecordType, split: Split, prev: Data, next: Data, changed: readonly string[]): string | undefined {
+  const lines = linesOf(split.yaml);
+  const eol = split.eol;
+  // Top-level keys and the lines each one spans (up to the next key, minus trailing blank/comment lines).
+  const starts: { key: string; at: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('#') || /^[ \t]*\r?\n?$/.test(line) || /^[ \t]/.test(line) || line.startsWith('- ') || line === '-\n') continue;
+    const m = TOP_KEY.exec(line);
+    if (!m?.[1]) return undefined; // something else at the margin: a flow map, a complex key …
+    starts.push({ key: m[1].replace(/^["']|["']$/g, ''), at: i });
+  }
+  if (new Set(starts.map((x) => x.key)).size !== starts.length) return undefined;
+  if (starts.length !== Object.keys(prev).length) return undefined;
+  const spans = new Map<string, { from: number; to: number }>();
+  starts.forEach((s, idx) => {
+    let end = idx + 1 < starts.length ? starts[idx + 1]!.at : lines.length;
+    while (end > s.at + 1 && (lines[end - 1]!.startsWith('#') || /^[ \t]*\r?\n?$/.test(lines[end - 1]!))) end--;
+    spans.set(s.key, { from: s.at, to: end });
+  });
+
+  // Replacement text per line index; insertions before a line index.
+  const replace = new Map<number, string>();
+  const removeLines = new Set<number>();
+  const insertBefore = new Map<number, string[]>();
+  const insert = (at: number, text: string) => {
+    const list = insertBefore.get(at) ?? [];
+    list.push(text);
+    insertBefore.set(at, list);
+  };
+  for (const key of changed) {
+    const value = next[key];
+    const span = spans.get(key);
+    if (span) {
+      for (let i = span.from; i < span.to; i++) removeLines.add(i);
+      if (isEmpty(value)) continue;
+      const old = prev[key];
+      if (key === 'history' && Array.isArray(old) && Array.isArray(value) && old.length > 0 && old.length <= value.length && old.every((e, i) => deepEqual(e, value[i]))) {
+        // Keep the existing entries as written; add the new ones with the same indentation.
+        for (let i = span.from; i < span.to; i++) removeLines.delete(i);
+        const item = lines.slice(span.from + 1, span.to).find((l) => /^[ \t]*- /.test(l));
+        if (!item) return undefined;
+        const indent = /^([ \t]*)- /.exec(item)![1]!;
+        const added = keyText('history', value.slice(old.length), eol)
+          .split(/\r?\n/)
+          .slice(1)
+          .filter(Boolean)
+          .map((l) => `${indent}${l.replace(/^[ \t]*/, '')}${eol}`);
+        let last = span.to - 1;
+        if (!lines[last]!.endsWith('\n')) lines[last] = `${lines[last]}${eol}`;
+        insert(last + 1, added.join(''));
+        void last;
+        continue;
+      }
+      let text = keyText(key, value, eol);
+      // Keep a trailing comment of a one-line scalar.
+      const firstLine = lines[span.from]!;
+      const comment = /[ \t]#[^'"\n]*$/.exec(firstLine.replace(/\r?\n$/, ''));
+      if (span.to - span.from === 1 && comment && !text.trimEnd().includes('\n') && typeof old !== 'object') {
+        text = `${text.replace(/\r?\n$/, '')}${comment[0]}${eol}`;
+      }
+      replace.set(span.from, text);
+    } else if (!isEmpty(value)) {
+      const rank = keyRank(type, key);
+      const after = starts.find((x) => keyRank(type, x.key) > rank);
+      insert(after ? after.at : lines.length, keyText(key, value, eol));
+    }
+  }
+  let out = '';
+  for (let i = 0; i <= lines.length; i++) {
+    for (const t of insertBefore.get(i) ?? []) {
+      if (out && !out.endsWith('\n')) out += eol;
+      out += t;
+    }
+    if (i === lines.length) break;
+    if (replace.has(i)) out += replace.get(i);
+    else if (!removeLines.has(i)) out += lines[i];
+  }
+  if (out && !out.endsWith('\n')) out += eol;
+  return out;
+}
+
+function rewriteDocument(type: RecordType, raw: string, split: Split, prev: Data, next: Data, changed: readonly string[], newBody: string): string {
   const doc = parseDocument(split.yaml, { keepSourceTokens: false });
   if (doc.errors.length > 0) throw new Error(`cannot edit: ${doc.errors[0]?.message ?? 'broken YAML'}`);
   if (doc.contents === null) doc.contents = new YAMLMap() as never;
