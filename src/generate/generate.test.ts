@@ -367,9 +367,8 @@ describe('generateRepository', () => {
   });
 
   it('generates 20,000 consistent records quickly, interactions the majority', () => {
-    const started = Date.now();
+    // Speed is measured by `npm run bench`, not here.
     const big = generateRepository({ size: 20000, seed: 3, end: END });
-    expect(Date.now() - started).toBeLessThan(20000);
     expect(big.length).toBe(20002);
     const interactions = big.filter((f) => f.path.startsWith('interactions/')).length;
     expect(interactions / 20000).toBeGreaterThan(0.5);
