@@ -366,7 +366,7 @@ describe('generateRepository', () => {
     }
   });
 
-  it('generates 20,000 consistent records quickly, interactions the majority', () => {
+  it('generates 20,000 consistent records, interactions the majority', () => {
     // Speed is measured by `npm run bench`, not here.
     const big = generateRepository({ size: 20000, seed: 3, end: END });
     expect(big.length).toBe(20002);
