@@ -78,10 +78,9 @@ export interface HistoryOptions {
 
 export async function runHistory(io: Io, cmd: Command, o: HistoryOptions): Promise<FileCommit[]> {
   const repo = await openRepository(io, cmd);
-  const { findRecord } = await import('../model/lookup.js');
   const { CrmError } = await import('../errors.js');
   const { relative, join, sep } = await import('node:path');
-  const record = findRecord(repo.load().records, o.ref);
+  const record = repo.find(o.ref);
   if (!repo.gitRoot) {
     throw new CrmError(`${repo.root} is not in a git repository, so there is no history of ${record.path}`, {
       hint: 'Run `git init` and commit the files; from then on every crm change is a commit.',

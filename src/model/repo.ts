@@ -542,6 +542,11 @@ export class Repository {
     return l;
   }
 
+  /** One record by ID or TYPE/ID, read from its file when the id says where it is (no full load). */
+  find(ref: string, types?: readonly RecordType[]): CrmRecord {
+    return new RecordView(this.root, this.env).find(ref, types);
+  }
+
   author(): Author {
     this.authorCache ??= resolveAuthor(this.config, this.gitRoot, this.env);
     return this.authorCache;

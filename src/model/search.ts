@@ -53,32 +53,79 @@ function trigrams(s: string): string[] {
   return [...out];
 }
 
+/**
+ * All search texts joined into one string (records separated by a NUL), so
+ * that finding a word is a few `indexOf` jumps over one string instead of a
+ * scan of every record: milliseconds at 100,000 records.
+ */
+class Haystack {
+  readonly text: string;
+  /** Start offset of each record's text. */
+  private readonly starts: Int32Array;
+
+  constructor(texts: readonly string[]) {
+    this.starts = new Int32Array(texts.length);
+    let at = 0;
+    texts.forEach((t, i) => {
+      this.starts[i] = at;
+      at += t.length + 1;
+    });
+    this.text = texts.join('\u0000');
+  }
+
+  /** Index of the record whose text contains offset `pos`. */
+  private recordAt(pos: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Each record containing `needle`, once, in order. */
+  *containing(needle: string): Generator<number> {
+    let pos = this.text.indexOf(needle);
+    while (pos >= 0) {
+      const i = this.recordAt(pos);
+      yield i;
+      const next = i + 1 < this.starts.length ? this.starts[i + 1]! : this.text.length;
+      pos = this.text.indexOf(needle, next);
+    }
+  }
+}
+
 /** Candidates whose text contains every word of the query, else most of its trigrams. */
 export function prefilter(records: readonly CrmRecord[], query: string): { exact: CrmRecord[]; fuzzy: CrmRecord[] } {
-  const q = query.trim().toLowerCase();
+  const q = query.trim().toLowerCase().replace(/\u0000/g, '');
   const words = q.split(/\s+/).filter(Boolean);
-  const texts = records.map(searchTextOf);
-  const exact: CrmRecord[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const t = texts[i]!;
-    if (words.every((w) => t.includes(w))) exact.push(records[i]!);
+  if (words.length === 0) return { exact: [], fuzzy: [] };
+  const hay = new Haystack(records.map(searchTextOf));
+  // Exact: records containing the rarest-looking (longest) word, then checked for the others.
+  const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
+  const exactIdx: number[] = [];
+  const exactSet = new Set<number>();
+  for (const i of hay.containing(first!)) {
+    const t = searchTextOf(records[i]!);
+    if (others.every((w) => t.includes(w))) {
+      exactIdx.push(i);
+      exactSet.add(i);
+    }
   }
+  const exact = exactIdx.map((i) => records[i]!);
   if (exact.length >= MAX_CANDIDATES) return { exact: exact.slice(0, MAX_CANDIDATES * 4), fuzzy: [] };
-  const grams = words.flatMap(trigrams).filter((g) => g.trim().length >= 2);
+  // Fuzzy: count the query's trigrams found in each record.
+  const grams = [...new Set(words.flatMap(trigrams).filter((g) => g.trim().length >= 2))];
   if (grams.length === 0) return { exact, fuzzy: [] };
   const need = Math.max(1, Math.ceil(grams.length * 0.4));
-  const scored: { r: CrmRecord; n: number }[] = [];
-  const exactSet = new Set(exact);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    if (exactSet.has(r)) continue;
-    const t = texts[i]!;
-    let n = 0;
-    for (const g of grams) if (t.includes(g)) n++;
-    if (n >= need) scored.push({ r, n });
+  const counts = new Map<number, number>();
+  for (const g of grams) {
+    for (const i of hay.containing(g)) if (!exactSet.has(i)) counts.set(i, (counts.get(i) ?? 0) + 1);
   }
-  scored.sort((a, b) => b.n - a.n);
-  return { exact, fuzzy: scored.slice(0, MAX_CANDIDATES).map((s) => s.r) };
+  const scored = [...counts].filter(([, n]) => n >= need).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  return { exact, fuzzy: scored.slice(0, MAX_CANDIDATES).map(([i]) => records[i]!) };
 }
 
 interface Doc {
