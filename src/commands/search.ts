@@ -26,7 +26,7 @@ export async function runSearch(io: Io, cmd: Command, o: SearchOptions): Promise
   warnSkipped(io, loaded.issues);
   const { searchRecords } = await import('../model/search.js');
   const started = performance.now();
-  const hits = searchRecords(loaded.records, o.text, o.limit);
+  const hits = searchRecords(loaded.records, o.text, o.limit, loaded.segments);
   if (io.env.CRM_DEBUG_TIMING) io.err(`crm-timing: search_ms=${(performance.now() - started).toFixed(2)} records=${loaded.records.length}`);
   const { recordTitle } = await import('../model/record.js');
   if (o.format === 'json') {

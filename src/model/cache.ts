@@ -29,7 +29,7 @@ import { TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 7;
+export const INDEX_VERSION = 8;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
@@ -65,6 +65,8 @@ export interface TypeLoad {
   issues: Issue[];
   /** How many files were (re-)read from disk this time. */
   reread: number;
+  /** With `text: true`: the search text, ready to scan. */
+  segments: TextSegment[];
 }
 
 /** Fields kept as columns, so that listing them needs no parsing. */
@@ -212,12 +214,42 @@ function readJournal(root: string, type: RecordType): { entries: Map<string, Ent
   return { entries, writtenAt };
 }
 
-function readTexts(root: string, type: RecordType): Record<string, string> {
+/** The search text of every base slot, joined (NUL-separated) so that search can scan it as one string. */
+export interface TextSegment {
+  joined: string;
+  /** Offset of each slot's text in `joined`. */
+  starts: Int32Array;
+  /** The record of each slot, or undefined where the slot is stale (its file changed). */
+  records: (CrmRecord | undefined)[];
+}
+
+interface TextFile {
+  paths: string[];
+  joined: string;
+  starts: Int32Array;
+}
+
+function readTextFile(root: string, type: RecordType): TextFile | undefined {
   try {
-    return deserialize(fs.readFileSync(textPath(root, type))) as Record<string, string>;
+    const t = deserialize(fs.readFileSync(textPath(root, type))) as TextFile;
+    if (!Array.isArray(t.paths) || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array) || t.starts.length !== t.paths.length) return undefined;
+    return t;
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+function textAt(t: TextFile, i: number): string {
+  const end = i + 1 < t.starts.length ? t.starts[i + 1]! - 1 : t.joined.length;
+  return t.joined.slice(t.starts[i]!, end);
+}
+
+/** Search text per path, from the text file. */
+function readTexts(root: string, type: RecordType): Record<string, string> {
+  const t = readTextFile(root, type);
+  const out: Record<string, string> = {};
+  if (t) t.paths.forEach((p, i) => (out[p] = textAt(t, i)));
+  return out;
 }
 
 function writeBase(root: string, type: RecordType, slots: { path: string; e: Entry }[], texts: Record<string, string>, writtenAt: number): void {
@@ -242,7 +274,15 @@ function writeBase(root: string, type: RecordType, slots: { path: string; e: Ent
     }
   });
   const tmpText = join(dir, `${type}.${process.pid}.text.tmp`);
-  fs.writeFileSync(tmpText, serialize(texts));
+  const list = slots.map(({ path }) => (texts[path] ?? '').replace(/\u0000/g, ' '));
+  const starts = new Int32Array(list.length);
+  let at = 0;
+  list.forEach((t, i) => {
+    starts[i] = at;
+    at += t.length + 1;
+  });
+  const file: TextFile = { paths: slots.map((x) => x.path), joined: list.join('\u0000'), starts };
+  fs.writeFileSync(tmpText, serialize(file));
   fs.renameSync(tmpText, textPath(root, type));
   const tmp = join(dir, `${type}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, serialize(base));
@@ -335,7 +375,8 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   const base = readBase(root, type);
   const journal = base ? readJournal(root, type) : { entries: new Map<string, Entry | null>(), writtenAt: 0 };
   const writtenAt = Math.max(base?.writtenAt ?? 0, journal.writtenAt);
-  const texts = options.text && base ? readTexts(root, type) : undefined;
+  const textFile = options.text && base ? readTextFile(root, type) : undefined;
+  const textAligned = textFile !== undefined && textFile.paths.length === base!.paths.length;
   const bs = base?.stats;
   const bp = base?.paths ?? [];
 
@@ -398,7 +439,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   if (options.write !== false && (!base || changed.length > 0 || writtenAt < started - RACY_MS)) {
     try {
       if (!base || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
-        const all = texts ?? (base ? readTexts(root, type) : {});
+        const all = base ? readTexts(root, type) : {};
         const slots = files.paths.map((path, i) => ({ path, e: entryAt(current[i]!) }));
         const outTexts: Record<string, string> = {};
         for (const { path, e } of slots) {
@@ -416,6 +457,8 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const leanCols: LeanColumns | undefined = base ? { columns: base.lean } : undefined;
+  const segmentRecords: (CrmRecord | undefined)[] | undefined = textAligned ? new Array(base!.paths.length) : undefined;
+  const extra: { text: string; record: CrmRecord }[] = [];
   for (let i = 0; i < n; i++) {
     const path = files.paths[i]!;
     const v = current[i]!;
@@ -425,14 +468,37 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
       const id = base!.ids[v];
       const json = base!.json[v];
       if (!id || !json) continue;
-      records.push(new IndexedRecord(root, type, id, path, json, leanCols, v, texts?.[path]));
+      const rec = new IndexedRecord(root, type, id, path, json, leanCols, v, undefined);
+      records.push(rec);
+      if (segmentRecords) segmentRecords[v] = rec;
     } else {
       if (v.issues) issues.push(...v.issues);
       if (!v.id || !v.json) continue;
-      records.push(new IndexedRecord(root, type, v.id, path, v.json, undefined, -1, v.text ?? texts?.[path]));
+      const text = options.text ? (v.text ?? textFromFile(root, path, v.json)) : undefined;
+      const rec = new IndexedRecord(root, type, v.id, path, v.json, undefined, -1, text);
+      records.push(rec);
+      if (text !== undefined) extra.push({ text, record: rec });
     }
   }
-  return { records, issues, reread: changed.length };
+  const segments: TextSegment[] = [];
+  if (options.text) {
+    if (segmentRecords) segments.push({ joined: textFile!.joined, starts: textFile!.starts, records: segmentRecords });
+    else {
+      // No aligned text file (first build, or rebuilt without it): every record's text from the file.
+      const have = new Set(extra.map((x) => x.record));
+      for (const r of records) if (!have.has(r)) extra.push({ text: textFromFile(root, r.path, JSON.stringify(r.data)), record: r });
+    }
+    if (extra.length > 0) {
+      const starts = new Int32Array(extra.length);
+      let at = 0;
+      extra.forEach((x, i) => {
+        starts[i] = at;
+        at += x.text.length + 1;
+      });
+      segments.push({ joined: extra.map((x) => x.text.replace(/\u0000/g, ' ')).join('\u0000'), starts, records: extra.map((x) => x.record) });
+    }
+  }
+  return { records, issues, reread: changed.length, segments };
 }
 
 function textFromFile(root: string, path: string, json: string): string {

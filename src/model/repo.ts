@@ -16,7 +16,7 @@ import { idProblem } from './ids.js';
 import { commitPaths, commitPathsFast, everExisted, findGitRoot, headOid, resolveAuthor, type Author } from './git.js';
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
-import { loadType } from './cache.js';
+import { loadType, type TextSegment } from './cache.js';
 
 export const CONFIG_FILE = 'crm.yaml';
 export const STATE_DIR = '.crm';
@@ -108,6 +108,8 @@ export function listFiles(root: string, type: RecordType): string[] {
 
 export interface Loaded {
   records: CrmRecord[];
+  /** Search text ready to scan (only when loaded with `searchText: true`). */
+  segments?: TextSegment[];
   /** Files that could not be read as records (parse errors, misplaced files). */
   issues: Issue[];
 }
@@ -122,12 +124,14 @@ export function loadRecords(
   if (env.CRM_NO_INDEX) return loadRecordsDirect(root, types);
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
+  const segments: TextSegment[] = [];
   for (const type of types) {
     const l = loadType(root, type, { text: options.searchText === true });
-    records.push(...l.records);
+    for (const r of l.records) records.push(r);
     issues.push(...l.issues);
+    segments.push(...l.segments);
   }
-  return { records, issues };
+  return { records, issues, ...(options.searchText ? { segments } : {}) };
 }
 
 /** Records read straight from the files, bypassing the index. */

@@ -53,79 +53,101 @@ function trigrams(s: string): string[] {
   return [...out];
 }
 
-/**
- * All search texts joined into one string (records separated by a NUL), so
- * that finding a word is a few `indexOf` jumps over one string instead of a
- * scan of every record: milliseconds at 100,000 records.
- */
-class Haystack {
-  readonly text: string;
-  /** Start offset of each record's text. */
-  private readonly starts: Int32Array;
+/** Search text joined into one string (records separated by NUL), with each record's offset. */
+export interface Segment {
+  joined: string;
+  starts: Int32Array;
+  /** The record at each offset; undefined marks a stale slot to skip. */
+  records: readonly (CrmRecord | undefined)[];
+}
 
-  constructor(texts: readonly string[]) {
-    this.starts = new Int32Array(texts.length);
-    let at = 0;
-    texts.forEach((t, i) => {
-      this.starts[i] = at;
-      at += t.length + 1;
-    });
-    this.text = texts.join('\u0000');
-  }
+/** One segment made from the records' own search text (when the index has none ready). */
+export function segmentOf(records: readonly CrmRecord[]): Segment {
+  const texts = records.map((r) => searchTextOf(r).replace(/\u0000/g, ' '));
+  const starts = new Int32Array(texts.length);
+  let at = 0;
+  texts.forEach((t, i) => {
+    starts[i] = at;
+    at += t.length + 1;
+  });
+  return { joined: texts.join('\u0000'), starts, records };
+}
 
-  /** Index of the record whose text contains offset `pos`. */
-  private recordAt(pos: number): number {
+/** Finding a word is a few `indexOf` jumps over one string, not a scan of every record. */
+function* containing(seg: Segment, needle: string): Generator<number> {
+  const { joined, starts } = seg;
+  let pos = joined.indexOf(needle);
+  while (pos >= 0) {
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= pos) lo = mid;
+      if (starts[mid]! <= pos) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
-  }
-
-  /** Each record containing `needle`, once, in order. */
-  *containing(needle: string): Generator<number> {
-    let pos = this.text.indexOf(needle);
-    while (pos >= 0) {
-      const i = this.recordAt(pos);
-      yield i;
-      const next = i + 1 < this.starts.length ? this.starts[i + 1]! : this.text.length;
-      pos = this.text.indexOf(needle, next);
-    }
+    yield lo;
+    const next = lo + 1 < starts.length ? starts[lo + 1]! : joined.length;
+    pos = joined.indexOf(needle, next);
   }
 }
 
+function textIn(seg: Segment, i: number): string {
+  const end = i + 1 < seg.starts.length ? seg.starts[i + 1]! - 1 : seg.joined.length;
+  return seg.joined.slice(seg.starts[i]!, end);
+}
+
 /** Candidates whose text contains every word of the query, else most of its trigrams. */
-export function prefilter(records: readonly CrmRecord[], query: string): { exact: CrmRecord[]; fuzzy: CrmRecord[] } {
+export function prefilter(segments: readonly Segment[], query: string, limit = 20): { exact: CrmRecord[]; fuzzy: CrmRecord[]; text: Map<CrmRecord, string> } {
   const q = query.trim().toLowerCase().replace(/\u0000/g, '');
   const words = q.split(/\s+/).filter(Boolean);
-  if (words.length === 0) return { exact: [], fuzzy: [] };
-  const hay = new Haystack(records.map(searchTextOf));
-  // Exact: records containing the rarest-looking (longest) word, then checked for the others.
+  const text = new Map<CrmRecord, string>();
+  if (words.length === 0) return { exact: [], fuzzy: [], text };
+  // Exact: records containing the longest word, then checked for the others.
   const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
-  const exactIdx: number[] = [];
-  const exactSet = new Set<number>();
-  for (const i of hay.containing(first!)) {
-    const t = searchTextOf(records[i]!);
-    if (others.every((w) => t.includes(w))) {
-      exactIdx.push(i);
-      exactSet.add(i);
+  const exact: CrmRecord[] = [];
+  const exactSet = new Set<CrmRecord>();
+  for (const seg of segments) {
+    for (const i of containing(seg, first!)) {
+      const r = seg.records[i];
+      if (!r) continue;
+      const t = textIn(seg, i);
+      if (others.every((w) => t.includes(w))) {
+        exact.push(r);
+        exactSet.add(r);
+        text.set(r, t);
+      }
     }
   }
-  const exact = exactIdx.map((i) => records[i]!);
-  if (exact.length >= MAX_CANDIDATES) return { exact: exact.slice(0, MAX_CANDIDATES * 4), fuzzy: [] };
-  // Fuzzy: count the query's trigrams found in each record.
+  // Exact matches rank first: with enough of them, typo-tolerant candidates cannot make the list.
+  if (exact.length >= limit) return { exact: exact.slice(0, Math.max(MAX_CANDIDATES, limit * 4)), fuzzy: [], text };
+  // Fuzzy: count the query's trigrams found in each record; a trigram found almost everywhere says nothing.
+  const total = segments.reduce((n, s) => n + s.starts.length, 0);
+  const common = Math.max(300, Math.floor(total * 0.05));
   const grams = [...new Set(words.flatMap(trigrams).filter((g) => g.trim().length >= 2))];
-  if (grams.length === 0) return { exact, fuzzy: [] };
-  const need = Math.max(1, Math.ceil(grams.length * 0.4));
-  const counts = new Map<number, number>();
+  const hitsOf = new Map<string, { seg: Segment; i: number }[]>();
   for (const g of grams) {
-    for (const i of hay.containing(g)) if (!exactSet.has(i)) counts.set(i, (counts.get(i) ?? 0) + 1);
+    const hits: { seg: Segment; i: number }[] = [];
+    scan: for (const seg of segments) {
+      for (const i of containing(seg, g)) {
+        hits.push({ seg, i });
+        if (hits.length > common) break scan;
+      }
+    }
+    if (hits.length <= common) hitsOf.set(g, hits);
   }
-  const scored = [...counts].filter(([, n]) => n >= need).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return { exact, fuzzy: scored.slice(0, MAX_CANDIDATES).map(([i]) => records[i]!) };
+  if (hitsOf.size === 0) return { exact, fuzzy: [], text };
+  const need = Math.max(1, Math.ceil(hitsOf.size * 0.4));
+  const counts = new Map<CrmRecord, number>();
+  for (const hits of hitsOf.values()) {
+    for (const { seg, i } of hits) {
+      const r = seg.records[i];
+      if (!r || exactSet.has(r)) continue;
+      counts.set(r, (counts.get(r) ?? 0) + 1);
+      if (!text.has(r)) text.set(r, textIn(seg, i));
+    }
+  }
+  const fuzzy = [...counts].filter(([, n]) => n >= need).sort((a, b) => b[1] - a[1] || (a[0].id < b[0].id ? -1 : 1));
+  return { exact, fuzzy: fuzzy.slice(0, MAX_CANDIDATES / 2).map(([r]) => r), text };
 }
 
 interface Doc {
@@ -139,8 +161,8 @@ interface Doc {
   notes: string;
 }
 
-function toDoc(r: CrmRecord): Doc {
-  const t = searchTextOf(r);
+function toDoc(r: CrmRecord, known?: string): Doc {
+  const t = known ?? searchTextOf(r);
   return {
     record: r,
     title: recordTitle(r),
@@ -154,11 +176,11 @@ function toDoc(r: CrmRecord): Doc {
   };
 }
 
-export function searchRecords(records: readonly CrmRecord[], query: string, limit = 20): SearchHit[] {
+export function searchRecords(records: readonly CrmRecord[], query: string, limit = 20, segments?: readonly Segment[]): SearchHit[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  const { exact, fuzzy } = prefilter(records, q);
-  const docs = [...exact, ...fuzzy].map(toDoc);
+  const { exact, fuzzy, text } = prefilter(segments ?? [segmentOf(records)], q, limit);
+  const docs = [...exact, ...fuzzy].map((r) => toDoc(r, text.get(r)));
   const fuse = new Fuse(docs, { keys: KEYS, includeScore: true, includeMatches: true, ignoreLocation: true, threshold: 0.4, minMatchCharLength: 2 });
   const exactSet = new Set(exact);
   const ranked = fuse.search(query.trim()).map((r) => {
