@@ -229,9 +229,11 @@ function linesOf(text: string): string[] {
 const TOP_KEY = /^([A-Za-z0-9_][A-Za-z0-9_.-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|\r?\n|$)/;
 
 /** `key: value` for one key, written the way serializeRecord writes it, with `eol` line endings. */
-function keyText(key: string, value: unknown, eol: string): string {
+function keyText(key: string, value: unknown, eol: string, flow?: boolean): string {
   const doc = new Document({});
-  (doc.contents as YAMLMap).items.push(new Pair(doc.createNode(key), makeNode(doc, key, value)));
+  const node = makeNode(doc, key, value);
+  if (flow !== undefined && (isMap(node) || isSeq(node))) node.flow = flow;
+  (doc.contents as YAMLMap).items.push(new Pair(doc.createNode(key), node));
   const text = stringify(doc);
   return eol === '\r\n' ? text.replace(/\r?\n/g, '\r\n') : text;
 }
@@ -266,10 +268,11 @@ function spliceKeys(type: RecordType, split: Split, prev: Data, next: Data, chan
   // Replacement text per line index; insertions before a line index.
   const replace = new Map<number, string>();
   const removeLines = new Set<number>();
-  const insertBefore = new Map<number, string[]>();
-  const insert = (at: number, text: string) => {
+  const insertBefore = new Map<number, { rank: number; text: string }[]>();
+  const insert = (at: number, text: string, rank = Number.POSITIVE_INFINITY) => {
     const list = insertBefore.get(at) ?? [];
-    list.push(text);
+    list.push({ rank, text });
+    list.sort((a, b) => a.rank - b.rank);
     insertBefore.set(at, list);
   };
   for (const key of changed) {
@@ -292,13 +295,16 @@ function spliceKeys(type: RecordType, split: Split, prev: Data, next: Data, chan
           .map((l) => `${indent}${l.replace(/^[ \t]*/, '')}${eol}`);
         let last = span.to - 1;
         if (!lines[last]!.endsWith('\n')) lines[last] = `${lines[last]}${eol}`;
-        insert(last + 1, added.join(''));
+        insert(last + 1, added.join(''), Number.NEGATIVE_INFINITY); // right after the last entry, before any new key
         void last;
         continue;
       }
-      let text = keyText(key, value, eol);
-      // Keep a trailing comment of a one-line scalar.
+      // A collection written in flow style on one line stays in flow style.
       const firstLine = lines[span.from]!;
+      const after = firstLine.slice(firstLine.indexOf(':') + 1).trimStart();
+      const wasFlow = span.to - span.from === 1 && (after.startsWith('{') || after.startsWith('[')) ? true : undefined;
+      let text = keyText(key, value, eol, wasFlow);
+      // Keep a trailing comment of a one-line scalar.
       const comment = /[ \t]#[^'"\n]*$/.exec(firstLine.replace(/\r?\n$/, ''));
       if (span.to - span.from === 1 && comment && !text.trimEnd().includes('\n') && typeof old !== 'object') {
         text = `${text.replace(/\r?\n$/, '')}${comment[0]}${eol}`;
@@ -307,12 +313,12 @@ function spliceKeys(type: RecordType, split: Split, prev: Data, next: Data, chan
     } else if (!isEmpty(value)) {
       const rank = keyRank(type, key);
       const after = starts.find((x) => keyRank(type, x.key) > rank);
-      insert(after ? after.at : lines.length, keyText(key, value, eol));
+      insert(after ? after.at : lines.length, keyText(key, value, eol), rank);
     }
   }
   let out = '';
   for (let i = 0; i <= lines.length; i++) {
-    for (const t of insertBefore.get(i) ?? []) {
+    for (const { text: t } of insertBefore.get(i) ?? []) {
       if (out && !out.endsWith('\n')) out += eol;
       out += t;
     }

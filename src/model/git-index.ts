@@ -21,11 +21,6 @@ export interface IndexUpdate {
   executable?: boolean;
 }
 
-interface Entry {
-  path: string;
-  bytes: Buffer;
-}
-
 function encodeEntry(u: IndexUpdate, version: number): Buffer {
   const st = u.stat!;
   const pathBuf = Buffer.from(u.path, 'utf8');
@@ -66,21 +61,27 @@ export function patchIndex(gitRoot: string, updates: readonly IndexUpdate[]): bo
   const version = buf.readUInt32BE(4);
   if (version !== 2 && version !== 3) return false;
   const count = buf.readUInt32BE(8);
-  const entries: Entry[] = [];
+  // Entry offsets and path byte ranges only: no strings, no copies.
+  const starts = new Int32Array(count + 1);
+  const pathStart = new Int32Array(count);
+  const pathEnd = new Int32Array(count);
   let off = 12;
   for (let i = 0; i < count; i++) {
+    if (off + 62 > buf.length) return false;
     const flags = buf.readUInt16BE(off + 60);
+    if (((flags >> 12) & 0x3) !== 0) return false; // unmerged entries: let git handle it
     const extended = version === 3 && (flags & 0x4000) !== 0;
-    const pathStart = off + 62 + (extended ? 2 : 0);
-    const nul = buf.indexOf(0, pathStart);
-    if (nul < 0) return false;
-    const stage = (flags >> 12) & 0x3;
-    if (stage !== 0) return false; // unmerged entries: let git handle it
-    const len = nul - off;
-    const padded = Math.ceil((len + 1) / 8) * 8;
-    entries.push({ path: buf.toString('utf8', pathStart, nul), bytes: buf.subarray(off, off + padded) });
-    off += padded;
+    const ps = off + 62 + (extended ? 2 : 0);
+    const nameLen = flags & 0xfff;
+    const pe = nameLen < 0xfff ? ps + nameLen : buf.indexOf(0, ps);
+    if (pe < 0 || pe > buf.length) return false;
+    starts[i] = off;
+    pathStart[i] = ps;
+    pathEnd[i] = pe;
+    off += Math.ceil((pe - off + 1) / 8) * 8;
   }
+  starts[count] = off;
+  const entriesEnd = off;
   // Extensions: keep all but TREE (now stale); refuse split/sparse indexes.
   const extensions: Buffer[] = [];
   const end = buf.length - 20;
@@ -91,37 +92,58 @@ export function patchIndex(gitRoot: string, updates: readonly IndexUpdate[]): bo
     if (sig !== 'TREE') extensions.push(buf.subarray(off, off + 8 + size));
     off += 8 + size;
   }
-  const byPath = new Map(entries.map((e, i) => [e.path, i]));
-  const removed = new Set<string>();
-  const added: Entry[] = [];
-  for (const u of updates) {
-    const at = byPath.get(u.path);
-    if (u.oid === null) {
-      if (at !== undefined) removed.add(u.path);
-      continue;
-    }
-    const bytes = encodeEntry(u, version);
-    if (at !== undefined) entries[at] = { path: u.path, bytes };
-    else added.push({ path: u.path, bytes });
-  }
-  const all = removed.size > 0 ? entries.filter((e) => !removed.has(e.path)) : entries;
-  for (const e of added) {
-    // binary search for the insertion point in byte order, as git sorts
-    const key = Buffer.from(e.path);
+  /** Position of `key` among the entries: [index, found]. */
+  const find = (key: Buffer): [number, boolean] => {
     let lo = 0;
-    let hi = all.length;
+    let hi = count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (Buffer.compare(Buffer.from(all[mid]!.path), key) < 0) lo = mid + 1;
-      else hi = mid;
+      const c = buf.compare(key, 0, key.length, pathStart[mid]!, pathEnd[mid]!);
+      if (c === 0) return [mid, true];
+      // c > 0: the key sorts before this entry
+      if (c > 0) hi = mid;
+      else lo = mid + 1;
     }
-    all.splice(lo, 0, e);
+    return [lo, false];
+  };
+  // Edits at entry positions: replace (found), insert (before position), remove.
+  const edits = new Map<number, { replace?: Buffer | null; insert: Buffer[] }>();
+  let delta = 0;
+  const sorted = [...updates].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  for (const u of sorted) {
+    const [at, found] = find(Buffer.from(u.path, 'utf8'));
+    const e = edits.get(at) ?? { insert: [] };
+    if (u.oid === null) {
+      if (found) {
+        e.replace = null;
+        delta--;
+      }
+    } else if (found) e.replace = encodeEntry(u, version);
+    else {
+      e.insert.push(encodeEntry(u, version));
+      delta++;
+    }
+    edits.set(at, e);
   }
   const header = Buffer.alloc(12);
   header.write('DIRC', 0, 'latin1');
   header.writeUInt32BE(version, 4);
-  header.writeUInt32BE(all.length, 8);
-  const body = Buffer.concat([header, ...all.map((e) => e.bytes), ...extensions]);
+  header.writeUInt32BE(count + delta, 8);
+  const parts: Buffer[] = [header];
+  let from = 12;
+  for (const at of [...edits.keys()].sort((a, b) => a - b)) {
+    const e = edits.get(at)!;
+    parts.push(buf.subarray(from, starts[at]!));
+    parts.push(...e.insert);
+    if (e.replace !== undefined) {
+      if (e.replace) parts.push(e.replace);
+      from = starts[at + 1]!;
+    } else {
+      from = starts[at]!;
+    }
+  }
+  parts.push(buf.subarray(from, entriesEnd), ...extensions);
+  const body = Buffer.concat(parts);
   const sum = createHash('sha1').update(body).digest();
   // git's own protocol: write index.lock (created exclusively), then rename it over the index.
   const lock = `${file}.lock`;
@@ -132,7 +154,8 @@ export function patchIndex(gitRoot: string, updates: readonly IndexUpdate[]): bo
     return false;
   }
   try {
-    fs.writeSync(fd, Buffer.concat([body, sum]));
+    fs.writeSync(fd, body);
+    fs.writeSync(fd, sum);
   } finally {
     fs.closeSync(fd);
   }

@@ -4,6 +4,8 @@
  * Imported lazily: reading commands never load isomorphic-git.
  */
 import * as fs from 'node:fs';
+import * as zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -102,7 +104,7 @@ export function resolveAuthor(config: Config, gitRoot: string | undefined, env: 
 
 /** Make one commit of `paths` (relative to the git root): added/changed files staged, missing ones removed. */
 export async function commitPaths(gitRoot: string, paths: readonly string[], message: string, author: Author, now: Date): Promise<string> {
-  const { default: git } = await import('isomorphic-git');
+  const git = await (await import('./isogit.js')).isoGit();
   for (const filepath of paths) {
     if (fs.existsSync(join(gitRoot, filepath))) {
       await git.add({ fs, dir: gitRoot, filepath });
@@ -134,7 +136,7 @@ export async function commitPaths(gitRoot: string, paths: readonly string[], mes
 
 /** The commit HEAD points at, or null (no commit yet, or not a repository). */
 export async function headOid(gitRoot: string): Promise<string | null> {
-  const { default: git } = await import('isomorphic-git');
+  const git = await (await import('./isogit.js')).isoGit();
   try {
     return await git.resolveRef({ fs, dir: gitRoot, ref: 'HEAD' });
   } catch {
@@ -143,7 +145,7 @@ export async function headOid(gitRoot: string): Promise<string | null> {
 }
 
 export async function initRepository(dir: string): Promise<void> {
-  const { default: git } = await import('isomorphic-git');
+  const git = await (await import('./isogit.js')).isoGit();
   await git.init({ fs, dir, defaultBranch: 'main' });
 }
 
@@ -205,6 +207,84 @@ function formatTree(entries: readonly TreeEntry[]): Buffer {
   );
 }
 
+/** Loose objects, refs and HEAD read and written directly (node:zlib, node:crypto); packed data through isomorphic-git. */
+class ObjectStore {
+  private git: Awaited<ReturnType<typeof import('./isogit.js').isoGit>> | undefined;
+  readonly gitDir: string;
+
+  constructor(readonly gitRoot: string) {
+    this.gitDir = join(gitRoot, '.git');
+  }
+
+  private async iso() {
+    this.git ??= await (await import('./isogit.js')).isoGit();
+    return this.git;
+  }
+
+  async read(oid: string): Promise<{ type: string; content: Uint8Array }> {
+    try {
+      const raw = zlib.inflateSync(fs.readFileSync(join(this.gitDir, 'objects', oid.slice(0, 2), oid.slice(2))));
+      const nul = raw.indexOf(0);
+      return { type: raw.subarray(0, raw.indexOf(32)).toString('latin1'), content: raw.subarray(nul + 1) };
+    } catch {
+      const git = await this.iso();
+      const o = await git.readObject({ fs, dir: this.gitRoot, oid, format: 'content' });
+      return { type: o.type, content: o.object as Uint8Array };
+    }
+  }
+
+  write(type: string, content: Uint8Array): string {
+    const full = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, 'latin1'), content]);
+    const oid = createHash('sha1').update(full).digest('hex');
+    const dir = join(this.gitDir, 'objects', oid.slice(0, 2));
+    const file = join(dir, oid.slice(2));
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.crm-${process.pid}`;
+      fs.writeFileSync(tmp, zlib.deflateSync(full, { level: 1 }));
+      fs.renameSync(tmp, file);
+    }
+    return oid;
+  }
+
+  /** The branch HEAD points at (undefined when detached or unusual) and its commit. */
+  async head(): Promise<{ ref: string; oid: string } | undefined> {
+    let text: string;
+    try {
+      text = fs.readFileSync(join(this.gitDir, 'HEAD'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+    const m = /^ref: (refs\/heads\/.+)$/.exec(text);
+    if (!m?.[1]) return undefined;
+    const ref = m[1];
+    try {
+      return { ref, oid: fs.readFileSync(join(this.gitDir, ref), 'utf8').trim() };
+    } catch {
+      // packed
+    }
+    try {
+      const oid = await (await this.iso()).resolveRef({ fs, dir: this.gitRoot, ref });
+      return { ref, oid };
+    } catch {
+      return undefined; // no commit yet
+    }
+  }
+
+  setRef(ref: string, oid: string): void {
+    const file = join(this.gitDir, ref);
+    fs.mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.crm-${process.pid}`;
+    fs.writeFileSync(tmp, `${oid}\n`);
+    fs.renameSync(tmp, file);
+  }
+}
+
+function signature(a: Author, seconds: number): string {
+  const clean = (s: string) => s.replace(/[<>\n]/g, '');
+  return `${clean(a.name)} <${clean(a.email)}> ${seconds} +0000`;
+}
+
 /**
  * One commit of `paths` written straight to the object store: the new
  * blobs, only the trees on the changed paths, the commit and the branch ref;
@@ -214,21 +294,15 @@ function formatTree(entries: readonly TreeEntry[]): Buffer {
  * the caller then uses `commitPaths`.
  */
 export async function commitPathsFast(gitRoot: string, paths: readonly string[], message: string, author: Author, now: Date): Promise<string | undefined> {
-  const { default: git } = await import('isomorphic-git');
   const { patchIndex } = await import('./git-index.js');
-  const dir = gitRoot;
-  let branchRef: string;
-  let parent: string;
-  try {
-    // depth 2: HEAD → the branch name (depth 1 gives HEAD's raw text, "ref: refs/heads/…")
-    const head = await git.resolveRef({ fs, dir, ref: 'HEAD', depth: 2 });
-    if (!head.startsWith('refs/heads/')) return undefined;
-    branchRef = head;
-    parent = await git.resolveRef({ fs, dir, ref: branchRef });
-  } catch {
-    return undefined;
-  }
-  const { commit } = await git.readCommit({ fs, dir, oid: parent });
+  if (!fs.statSync(join(gitRoot, '.git'), { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  const store = new ObjectStore(gitRoot);
+  const head = await store.head();
+  if (!head || !/^[0-9a-f]{40}$/.test(head.oid)) return undefined;
+  const parentObj = await store.read(head.oid);
+  if (parentObj.type !== 'commit') return undefined;
+  const treeLine = /^tree ([0-9a-f]{40})/.exec(Buffer.from(parentObj.content).toString('latin1'));
+  if (!treeLine?.[1]) return undefined;
 
   // Blob ids and the changes grouped by directory.
   const updates: { path: string; oid: string | null; stat?: fs.BigIntStats }[] = [];
@@ -241,15 +315,12 @@ export async function commitPathsFast(gitRoot: string, paths: readonly string[],
       content = undefined;
     }
     if (content === undefined) updates.push({ path: p, oid: null });
-    else {
-      const oid = await git.writeBlob({ fs, dir, blob: content });
-      updates.push({ path: p, oid, stat: fs.statSync(abs, { bigint: true }) });
-    }
+    else updates.push({ path: p, oid: store.write('blob', content), stat: fs.statSync(abs, { bigint: true }) });
   }
 
   const rewrite = async (treeOid: string | undefined, prefix: string, changes: typeof updates): Promise<string | undefined> => {
     let entries: TreeEntry[] = [];
-    if (treeOid) entries = parseTree((await git.readObject({ fs, dir, oid: treeOid, format: 'content' })).object as Uint8Array);
+    if (treeOid) entries = parseTree((await store.read(treeOid)).content);
     const byName = new Map(entries.map((e) => [e.path, e]));
     const sub = new Map<string, typeof updates>();
     for (const c of changes) {
@@ -271,23 +342,19 @@ export async function commitPathsFast(gitRoot: string, paths: readonly string[],
       else byName.set(name, { mode: '040000', path: name, oid, type: 'tree' });
     }
     if (byName.size === 0) return undefined;
-    const tree = [...byName.values()].sort(treeOrder);
-    return git.writeObject({ fs, dir, type: 'tree', format: 'content', object: formatTree(tree) });
+    return store.write('tree', formatTree([...byName.values()].sort(treeOrder)));
   };
-  const tree = (await rewrite(commit.tree, '', updates)) ?? (await git.writeObject({ fs, dir, type: 'tree', format: 'content', object: formatTree([]) }));
-  const seconds = Math.floor(now.getTime() / 1000);
-  const who = { name: author.name, email: author.email, timestamp: seconds, timezoneOffset: 0 };
-  const oid = await git.writeCommit({
-    fs,
-    dir,
-    commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: [parent], author: who, committer: who },
-  });
-  await git.writeRef({ fs, dir, ref: branchRef, value: oid, force: true });
+  const tree = (await rewrite(treeLine[1], '', updates)) ?? store.write('tree', formatTree([]));
+  const who = signature(author, Math.floor(now.getTime() / 1000));
+  const body = `tree ${tree}\nparent ${head.oid}\nauthor ${who}\ncommitter ${who}\n\n${message.endsWith('\n') ? message : `${message}\n`}`;
+  const oid = store.write('commit', Buffer.from(body, 'utf8'));
+  store.setRef(head.ref, oid);
   if (!patchIndex(gitRoot, updates)) {
     // Fall back to isomorphic-git's index handling for these paths.
+    const git = await (await import('./isogit.js')).isoGit();
     for (const u of updates) {
-      if (u.oid === null) await git.remove({ fs, dir, filepath: u.path }).catch(() => undefined);
-      else await git.add({ fs, dir, filepath: u.path });
+      if (u.oid === null) await git.remove({ fs, dir: gitRoot, filepath: u.path }).catch(() => undefined);
+      else await git.add({ fs, dir: gitRoot, filepath: u.path });
     }
   }
   return oid;

@@ -27,10 +27,8 @@ export interface LoadedAt {
 
 type Git = typeof import('isomorphic-git').default;
 
-let gitModule: Git | undefined;
 async function isoGit(): Promise<Git> {
-  gitModule ??= (await import('isomorphic-git')).default;
-  return gitModule;
+  return (await import('./isogit.js')).isoGit();
 }
 
 /** isomorphic-git's object cache, shared by every read in this process. */
