@@ -45,6 +45,8 @@ interface Entry {
   json?: string;
   issues?: Issue[];
   text?: string;
+  /** The lean columns' values (see leanFields). */
+  lean?: Record<string, unknown>;
 }
 
 /** The base file: one slot per file, column by column. */
@@ -70,7 +72,17 @@ export interface TypeLoad {
 }
 
 /** Fields kept as columns, so that listing them needs no parsing. */
+const leanCache = new Map<RecordType, string[]>();
+
 export function leanFields(type: RecordType): string[] {
+  const known = leanCache.get(type);
+  if (known) return known;
+  const fields = computeLeanFields(type);
+  leanCache.set(type, fields);
+  return fields;
+}
+
+function computeLeanFields(type: RecordType): string[] {
   const spec = TYPES[type];
   const extra = type === 'interaction' ? ['at', 'created', 'due', 'done_at'] : [];
   return [...new Set([spec.title, 'name', 'subject', 'status', 'stage', 'kind', 'owner', ...spec.columns, ...extra])];
@@ -155,7 +167,7 @@ export function textOf(data: Data, body: string): string {
   return parts.join('\n').toLowerCase();
 }
 
-function readEntry(root: string, path: string, st: Float64Array, i: number): Entry {
+function readEntry(root: string, type: RecordType, path: string, st: Float64Array, i: number): Entry {
   const base = { size: st[i * 4]!, mtimeMs: st[i * 4 + 1]!, ctimeMs: st[i * 4 + 2]!, ino: st[i * 4 + 3]! };
   let raw: string;
   try {
@@ -165,7 +177,8 @@ function readEntry(root: string, path: string, st: Float64Array, i: number): Ent
   }
   const r = readRecordFile(path, raw);
   if (!r.record) return { ...base, text: '', issues: r.issues };
-  return { ...base, json: JSON.stringify(r.record.data), id: r.record.id, text: textOf(r.record.data, r.record.body), ...(r.issues.length ? { issues: r.issues } : {}) };
+  const data = r.record.data;
+  return { ...base, json: JSON.stringify(data), lean: leanOf(type, data), id: r.record.id, text: textOf(data, r.record.body), ...(r.issues.length ? { issues: r.issues } : {}) };
 }
 
 
@@ -269,7 +282,7 @@ function writeBase(root: string, type: RecordType, slots: { path: string; e: Ent
     base.json.push(e.json ?? '');
     if (e.issues?.length) base.issues[i] = e.issues;
     if (e.json) {
-      const lean = leanOf(type, JSON.parse(e.json) as Data);
+      const lean = e.lean ?? leanOf(type, JSON.parse(e.json) as Data);
       for (const f of fields) if (lean[f] !== undefined) base.lean[f]![i] = lean[f];
     }
   });
@@ -353,15 +366,22 @@ class IndexedRecord implements CrmRecord {
 
   field(name: string): unknown {
     if (this.parsed === undefined && this.lean) {
-      const col = this.lean.columns[name];
-      if (col) return col[this.slot] ?? undefined;
+      if (this.slot < 0) {
+        if (this.lean.fields.has(name)) return this.lean.values?.[name];
+      } else {
+        const col = this.lean.columns[name];
+        if (col) return col[this.slot] ?? undefined;
+      }
     }
     return this.data[name];
   }
 }
 
+/** Lean values: columns of the base file (by slot), or one entry's own values (slot -1). */
 interface LeanColumns {
   columns: Record<string, unknown[]>;
+  fields: Set<string>;
+  values?: Record<string, unknown>;
 }
 
 /**
@@ -409,7 +429,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
       current[i] = j ?? slot;
       continue;
     }
-    const next = readEntry(root, path, st, i);
+    const next = readEntry(root, type, path, st, i);
     current[i] = next;
     const prev = j ?? (slot >= 0 && j === undefined ? { json: base!.json[slot] || undefined, size: bs![slot * 4], mtimeMs: bs![slot * 4 + 1] } : undefined);
     // A "racy" file re-read with the same content and stats needs no journal line.
@@ -456,7 +476,8 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
 
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
-  const leanCols: LeanColumns | undefined = base ? { columns: base.lean } : undefined;
+  const leanSet = new Set(leanFields(type));
+  const leanCols: LeanColumns | undefined = base ? { columns: base.lean, fields: leanSet } : undefined;
   const segmentRecords: (CrmRecord | undefined)[] | undefined = textAligned ? new Array(base!.paths.length) : undefined;
   const extra: { text: string; record: CrmRecord }[] = [];
   for (let i = 0; i < n; i++) {
@@ -475,7 +496,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
       if (v.issues) issues.push(...v.issues);
       if (!v.id || !v.json) continue;
       const text = options.text ? (v.text ?? textFromFile(root, path, v.json)) : undefined;
-      const rec = new IndexedRecord(root, type, v.id, path, v.json, undefined, -1, text);
+      const rec = new IndexedRecord(root, type, v.id, path, v.json, v.lean ? { columns: {}, fields: leanSet, values: v.lean } : undefined, -1, text);
       records.push(rec);
       if (text !== undefined) extra.push({ text, record: rec });
     }

@@ -12,6 +12,7 @@
 import jsYaml from 'js-yaml';
 import { Document, isMap, isSeq, parseDocument, type Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { keyRank, type RecordType } from './schema.js';
+import { parsePlainYaml } from './fastyaml.js';
 
 export type Data = Record<string, unknown>;
 
@@ -88,8 +89,8 @@ export interface Parsed {
 /** Parse a record file. Throws FrontMatterError with the file line on failure. */
 export function parseRecord(raw: string): Parsed {
   const split = splitFile(raw);
-  let data: unknown;
-  try {
+  let data: unknown = parsePlainYaml(split.yaml);
+  if (data === undefined) try {
     data = jsYaml.load(split.yaml, { schema: jsYaml.CORE_SCHEMA, json: false });
   } catch (e) {
     const err = e as { mark?: { line?: number }; reason?: string; message: string };
