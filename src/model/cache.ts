@@ -334,14 +334,18 @@ class IndexedRecord implements CrmRecord {
     readonly type: RecordType,
     readonly id: string,
     readonly path: string,
-    private readonly json: string,
+    private json: string,
     private readonly lean: LeanColumns | undefined,
     private readonly slot: number,
     readonly searchText: string | undefined,
   ) {}
 
   get data(): Data {
-    return (this.parsed ??= JSON.parse(this.json) as Data);
+    if (this.parsed === undefined) {
+      this.parsed = JSON.parse(this.json) as Data;
+      this.json = ''; // the parsed data replaces the text: memory stays flat
+    }
+    return this.parsed;
   }
 
   set data(v: Data) {
