@@ -157,7 +157,9 @@ for (const size of sizes) {
   if (hasTui) {
     // The TUI's first screen (records loaded, the board drawn), printed once: issue 6 asks for 0.5 s at 10k.
     const board = measure(() => crm(repo, ['board', '--once', '--width', '80', '--height', '24']).ms);
-    row(size, 'crm board: first screen (index fresh)', board, listAll, 'crm list', '≤ 500 ms', board <= 500);
+    // The target is set for 10k records; other sizes are shown for information.
+    const boardTarget = size <= 10000;
+    row(size, 'crm board: first screen (index fresh)', board, listAll, 'crm list', boardTarget ? '≤ 500 ms' : '(10k only)', boardTarget ? board <= 500 : true);
   }
   row(size, 'floor: read every file (node, sync)', floor, null, '', '', true);
 }
