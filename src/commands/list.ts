@@ -111,7 +111,7 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
       ? ['id', ...TYPES[type].columns]
       : ['type', 'id', 'title', 'status', 'owner'];
   const value = (r: CrmRecord, c: string): unknown => {
-    if (c === 'title') return TYPES[r.type].title === 'name' ? get(r, 'name') ?? get(r, 'subject') : get(r, 'subject') ?? get(r, 'name');
+    if (c === 'title' && !type) return TYPES[r.type].title === 'name' ? get(r, 'name') ?? get(r, 'subject') : get(r, 'subject') ?? get(r, 'name');
     if (c === 'status' && !type) return get(r, 'status') ?? get(r, 'stage') ?? get(r, 'kind');
     return get(r, c);
   };

@@ -40,14 +40,25 @@ export function alignedTable(headers: readonly string[], rows: readonly (readonl
   const clean = rows.map((r) => r.map((c) => c.replace(/[\t\r\n]+/g, ' ')));
   const widths = headers.map((h, i) => Math.max(width(h), ...clean.map((r) => width(r[i] ?? ''))));
   if (options.maxWidth) {
+    // Shrink in proportion to width, so long columns stay longer; short ones (≤ 10) keep their width.
     const budget = options.maxWidth - gap * (headers.length - 1);
-    let total = widths.reduce((a, b) => a + b, 0);
-    while (total > budget) {
-      let wi = 0;
-      for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[wi]!) wi = i;
-      if (widths[wi]! <= 8) break;
-      widths[wi]!--;
-      total--;
+    const total = widths.reduce((a, b) => a + b, 0);
+    if (total > budget) {
+      const fixed = widths.reduce((a, w) => a + (w <= 10 ? w : 0), 0);
+      const flexible = total - fixed;
+      const room = Math.max(0, budget - fixed);
+      for (let i = 0; i < widths.length; i++) {
+        if (widths[i]! > 10) widths[i] = Math.max(10, Math.floor((widths[i]! * room) / flexible));
+      }
+      // Still too wide (many columns): take from the widest, one at a time.
+      let sum = widths.reduce((a, b) => a + b, 0);
+      while (sum > budget) {
+        let wi = 0;
+        for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[wi]!) wi = i;
+        if (widths[wi]! <= 4) break;
+        widths[wi]!--;
+        sum--;
+      }
     }
   }
   const style = options.header ?? ((s: string) => s);
