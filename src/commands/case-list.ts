@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { Nouns } from './index.js';
 import { myHandle } from './case-common.js';
-import { examples, openRepository, recordJson, warnSkipped } from './shared.js';
+import { examples, openRepository, recordJson, warnSkipped, compileWhere } from './shared.js';
 
 export interface CaseListOptions {
   all: boolean;
@@ -23,17 +23,7 @@ export async function runCaseList(io: Io, cmd: Command, o: CaseListOptions): Pro
   const { caseSla, compareUrgency, isCaseOpen, parseDuration, slaSummary } = await import('../model/cases.js');
   const { UsageError } = await import('../errors.js');
   const window = o.dueWithin !== undefined ? parseDuration(o.dueWithin) : undefined;
-  let filter: ((r: import('../model/record.js').CrmRecord) => boolean) | undefined;
-  if (o.where) {
-    const { compileFilter, describeFilterError, FilterError } = await import('../model/filter.js');
-    try {
-      const f = compileFilter(o.where, { now: io.now() });
-      filter = (r) => f(r.data, { id: r.id, type: r.type });
-    } catch (e) {
-      if (e instanceof FilterError) throw new UsageError(`bad --where expression:\n${describeFilterError(e)}`, { hint: 'See `crm list --help` for the filter language.' });
-      throw e;
-    }
-  }
+  const filter = o.where ? await compileWhere(io, o.where) : undefined;
   const repo = await openRepository(io, cmd);
   const owner = o.mine ? await myHandle(repo) : o.owner;
   const loaded = repo.load(['case', 'account']);

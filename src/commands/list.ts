@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { CrmRecord } from '../model/record.js';
 import type { RecordType } from '../model/schema.js';
-import { examples, openRepository, recordJson, warnSkipped } from './shared.js';
+import { compileWhere, examples, openRepository, recordJson, warnSkipped } from './shared.js';
 
 export interface ListOptions {
   type?: string;
@@ -79,17 +79,7 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
       });
     }
   }
-  let filter: ((r: CrmRecord) => boolean) | undefined;
-  if (o.where) {
-    const { compileFilter, describeFilterError, FilterError } = await import('../model/filter.js');
-    try {
-      const f = compileFilter(o.where, { now: io.now() });
-      filter = (r) => f(r.data, { id: r.id, type: r.type });
-    } catch (e) {
-      if (e instanceof FilterError) throw new UsageError(`bad --where expression:\n${describeFilterError(e)}`, { hint: 'See `crm list --help` for the filter language.' });
-      throw e;
-    }
-  }
+  const filter = o.where ? await compileWhere(io, o.where) : undefined;
   const repo = await openRepository(io, cmd);
   const loaded = repo.load(type ? [type] : RECORD_TYPES);
   warnSkipped(io, loaded.issues);

@@ -114,3 +114,15 @@ export function reportMutation(io: Io, result: MutateResult, verb: string): void
 export function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
+
+/** A `--where` expression as a record predicate; a bad expression is a usage error pointing at the column. */
+export async function compileWhere(io: Io, expr: string): Promise<(r: CrmRecord) => boolean> {
+  const { compileFilter, describeFilterError, FilterError } = await import('../model/filter.js');
+  try {
+    const f = compileFilter(expr, { now: io.now() });
+    return (r) => f(r.data, { id: r.id, type: r.type });
+  } catch (e) {
+    if (e instanceof FilterError) throw new UsageError(`bad --where expression:\n${describeFilterError(e)}`, { hint: 'See `crm list --help` for the filter language.' });
+    throw e;
+  }
+}
