@@ -57,7 +57,18 @@ ${examples(['$ crm board', '$ crm tui --tab cases', '$ crm board --once --width 
     .action(async (opts: { tab?: (typeof TABS)[number]; once?: boolean; width?: number; height?: number }, command: Command) => {
       // The bundle keeps React's run-time switch: use its production build unless told otherwise.
       process.env.NODE_ENV ??= 'production';
-      const { runTui } = await importWithoutFetch(() => import('../tui/app.js'));
+      // Ink switches to a "CI mode" (only the last frame is printed) when CI is set, which it
+      // reads once on import. A board opened in a terminal is interactive wherever it runs.
+      const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
+      let loaded: typeof import('../tui/app.js');
+      try {
+        loaded = await importWithoutFetch(() => import('../tui/app.js'));
+      } finally {
+        for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
+      }
+      const { runTui } = loaded;
       const g = globals(command);
       await runTui(io, {
         repo: g.repo,
