@@ -337,8 +337,14 @@ class IndexedRecord implements CrmRecord {
     private json: string,
     private readonly lean: LeanColumns | undefined,
     private readonly slot: number,
-    readonly searchText: string | undefined,
+    private readonly text: string | TextFile | undefined,
   ) {}
+
+  /** Search text: the record's own, or its slot in the type's text file (sliced on demand). */
+  get searchText(): string | undefined {
+    if (this.text === undefined || typeof this.text === 'string') return this.text;
+    return textAt(this.text, this.slot);
+  }
 
   get data(): Data {
     if (this.parsed === undefined) {
@@ -493,7 +499,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
       const id = base!.ids[v];
       const json = base!.json[v];
       if (!id || !json) continue;
-      const rec = new IndexedRecord(root, type, id, path, json, leanCols, v, undefined);
+      const rec = new IndexedRecord(root, type, id, path, json, leanCols, v, textAligned ? textFile : undefined);
       records.push(rec);
       if (segmentRecords) segmentRecords[v] = rec;
     } else {

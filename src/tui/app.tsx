@@ -57,7 +57,8 @@ export function openSource(options: { repo?: string | undefined; env: Record<str
     load() {
       // A fresh Repository: crm.yaml may have changed, and load() caches per instance.
       const repo = new Repository(root, loadConfig(root), options.env, options.now);
-      const loaded = repo.load();
+      // With the search text, filtering as you type never reads record files.
+      const loaded = repo.load(undefined, { searchText: true });
       source.repo = repo;
       return buildData(loaded.records, { config: repo.config, now: options.now(), skipped: new Set(loaded.issues.filter((i) => i.severity === 'error').map((i) => i.path)).size });
     },
