@@ -9,6 +9,7 @@
  * `main^2`).
  */
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, relative, sep } from 'node:path';
 import { CrmError } from '../errors.js';
 import { resolveConfig, type Config } from './config.js';
@@ -287,11 +288,45 @@ export interface ListCommitsOptions {
 }
 
 /**
+ * The same list from the git CLI, when it is installed: `git log` walks only
+ * what it must and is much faster on long histories. Undefined when git is
+ * missing or fails (the isomorphic-git walk is then used).
+ */
+function listCommitsCli(gitRoot: string, options: ListCommitsOptions): CommitInfo[] | undefined {
+  const args = ['log', '--format=%H%x1f%P%x1f%an%x1f%ae%x1f%ad%x1f%B%x1e', '--date=raw'];
+  if (options.firstParent) args.push('--first-parent');
+  if (options.limit) args.push(`-n${options.limit}`);
+  args.push(options.from ?? 'HEAD', '--', ...(options.paths ?? []));
+  const r = spawnSync('git', args, { cwd: gitRoot, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error || r.status !== 0) return undefined;
+  const out: CommitInfo[] = [];
+  for (const rec of r.stdout.split('\x1e')) {
+    const f = rec.replace(/^\n/, '').split('\x1f');
+    if (f.length < 6 || !f[0]) continue;
+    const [oid, parents, name, email, date, ...rest] = f;
+    const [ts, tz] = (date ?? '').split(' ');
+    const m = /^([+-])(\d{2})(\d{2})$/.exec(tz ?? '');
+    const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+    const message = rest.join('\x1f');
+    out.push({
+      oid: oid!,
+      parents: parents ? parents.split(' ').filter(Boolean) : [],
+      message,
+      subject: message.split('\n')[0] ?? '',
+      author: { name: name ?? '', email: email ?? '', timestamp: Number(ts), timezoneOffset: minutes === 0 ? 0 : -minutes },
+    });
+  }
+  return out;
+}
+
+/**
  * Commits reachable from `from`, newest first (by committer time), like
  * `git log [-- paths]`: a commit is listed when some path differs from its
  * first parent (a merge: from every parent).
  */
 export async function listCommits(gitRoot: string, options: ListCommitsOptions = {}): Promise<CommitInfo[]> {
+  const viaCli = listCommitsCli(gitRoot, options);
+  if (viaCli) return viaCli;
   const git = await isoGit();
   let start: string;
   try {
