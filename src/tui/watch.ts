@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE } from '../model/repo.js';
+import { CONFIG_FILE, listFiles } from '../model/repo.js';
 import { RECORD_TYPES, TYPES } from '../model/schema.js';
 
 const FOLDERS = new Set<string>(RECORD_TYPES.map((t) => TYPES[t].folder));
@@ -29,22 +29,7 @@ export function signature(root: string): { sig: string; newest: number } {
     }
   };
   add(CONFIG_FILE);
-  const walk = (rel: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(join(root, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (depth < 4) walk(p, depth + 1);
-      } else add(p);
-    }
-  };
-  for (const f of FOLDERS) walk(f, 0);
+  for (const t of RECORD_TYPES) for (const p of listFiles(root, t)) add(p);
   parts.sort();
   return { sig: parts.join('\n'), newest };
 }
