@@ -16,6 +16,18 @@ export interface Styles {
 }
 
 const id = (s: string) => s;
+/** Each report's name in titles (table and Markdown). */
+export const TITLES: Record<string, string> = {
+  kpi: 'KPI',
+  funnel: 'Funnel',
+  retention: 'Retention',
+  pipeline: 'Pipeline',
+  cases: 'Cases',
+  activity: 'Activity',
+  ltv: 'Lifetime value',
+  rfm: 'RFM',
+};
+
 export const PLAIN: Styles = { bold: id, dim: id, good: id, bad: id, heat: (_l, s) => s };
 
 export interface RenderOptions {

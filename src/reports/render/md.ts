@@ -1,18 +1,7 @@
 /** `--format md`: Markdown tables to paste into a pull request or a wiki page. */
 import { KPI_SECTIONS } from '../kpi.js';
 import type { Envelope, GroupResult, Values } from '../types.js';
-import { cell, changeCell, label, PLAIN, type RenderOptions } from './format.js';
-
-const TITLES: Record<string, string> = {
-  kpi: 'KPI',
-  funnel: 'Funnel',
-  retention: 'Retention',
-  pipeline: 'Pipeline',
-  cases: 'Cases',
-  activity: 'Activity',
-  ltv: 'Lifetime value',
-  rfm: 'RFM',
-};
+import { cell, changeCell, label, PLAIN, TITLES, type RenderOptions } from './format.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

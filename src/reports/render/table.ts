@@ -14,18 +14,8 @@ import {
   visibleWidth,
   type GridRow,
   type RenderOptions,
+  TITLES,
 } from './format.js';
-
-const TITLES: Record<string, string> = {
-  kpi: 'KPI',
-  funnel: 'Funnel',
-  retention: 'Retention',
-  pipeline: 'Pipeline',
-  cases: 'Cases',
-  activity: 'Activity',
-  ltv: 'Lifetime value',
-  rfm: 'RFM',
-};
 
 function heading(env: Envelope, o: RenderOptions): string {
   const period = env.report === 'pipeline' ? '' : `${o.label ?? `${env.from} – ${env.to}`}`;
