@@ -163,7 +163,7 @@ describe('reading commands skip unreadable files, say which, and show everything
       ['a..b', /leads\/a\.\.b.md:1 cannot be read as a record: bad id "a\.\.b"/],
       ['nested', /leads\/sub\/nested.md:1 cannot be read as a record: leads\/ records must be directly in leads\//],
     ] as const) {
-      for (const args of [['set', ref, 'score=1'], ['delete', ref, '--yes'], ['edit', ref]]) {
+      for (const args of [['set', ref, 'score=1'], ['delete', ref, '--yes'], ['edit', ref], ['show', ref]]) {
         const r = crm(dir, args);
         expect(r.code, args.join(' ')).toBe(1);
         expect(r.stderr, args.join(' ')).toMatch(message);

@@ -28,7 +28,7 @@ export async function runShow(io: Io, cmd: Command, o: ShowOptions): Promise<voi
   const { findRecord } = await import('../model/lookup.js');
   let record: CrmRecord;
   try {
-    record = findRecord(loaded.records, o.ref);
+    record = findRecord(loaded.records, o.ref, undefined, loaded.issues);
   } catch (e) {
     warnSkipped(io, loaded.issues);
     throw e;
