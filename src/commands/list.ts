@@ -18,34 +18,39 @@ export interface ListOptions {
   format: 'table' | 'tsv' | 'csv' | 'json';
 }
 
-function get(r: CrmRecord, field: string): unknown {
-  if (field === 'id') return r.id;
-  if (field === 'type') return r.type;
-  if (field === 'path') return r.path;
-  const parts = field.split('.');
-  if (parts.length === 1 && r.field) {
-    const v = r.field(field);
-    if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { amount?: unknown }).amount === 'number') return (v as { amount: number }).amount;
-    return v;
-  }
-  let v: unknown = r.data;
-  for (const part of parts) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { amount?: unknown }).amount === 'number') {
-    return (v as { amount: number }).amount;
-  }
+/** Money reads as its amount, so that it sorts and prints as a number. */
+function amountOf(v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { amount?: unknown }).amount === 'number') return (v as { amount: number }).amount;
   return v;
+}
+
+type Getter = (r: CrmRecord) => unknown;
+
+/** A getter for one field: `id`, `type`, `path`, a top-level field (through the index's columns), or `a.b` inside a map. */
+function getter(field: string): Getter {
+  if (field === 'id') return (r) => r.id;
+  if (field === 'type') return (r) => r.type;
+  if (field === 'path') return (r) => r.path;
+  const parts = field.split('.');
+  if (parts.length === 1) return (r) => amountOf(r.field ? r.field(field) : r.data[field]);
+  return (r) => {
+    let v: unknown = r.data;
+    for (const part of parts) {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      v = (v as Record<string, unknown>)[part];
+    }
+    return amountOf(v);
+  };
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+const isEmpty = (x: unknown) => x === undefined || x === null || x === '';
+
 function compareValues(a: unknown, b: unknown): number {
-  const empty = (x: unknown) => x === undefined || x === null || x === '';
-  if (empty(a) && empty(b)) return 0;
-  if (empty(a)) return 1; // missing values last, whatever the direction
-  if (empty(b)) return -1;
+  if (isEmpty(a) && isEmpty(b)) return 0;
+  if (isEmpty(a)) return 1; // missing values last, whatever the direction
+  if (isEmpty(b)) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const sa = String(a);
   const sb = String(b);
@@ -53,19 +58,29 @@ function compareValues(a: unknown, b: unknown): number {
   return collator.compare(sa, sb);
 }
 
-/** `--sort name`, `--sort -amount`, `--sort stage,-amount`. */
+/** `--sort name`, `--sort -amount`, `--sort stage,-amount`; ties by id. Each key is read once per record. */
 export function sortRecords(records: CrmRecord[], spec: string): CrmRecord[] {
-  const keys = spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (s.startsWith('-') ? { field: s.slice(1), dir: -1 } : { field: s.replace(/^\+/, ''), dir: 1 }));
-  return [...records].sort((x, y) => {
-    for (const k of keys) {
-      const a = get(x, k.field);
-      const b = get(y, k.field);
-      const empty = (v: unknown) => v === undefined || v === null || v === '';
+  const keys = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => (s.startsWith('-') ? { get: getter(s.slice(1)), dir: -1 } : { get: getter(s.replace(/^\+/, '')), dir: 1 }));
+  const rows = records.map((r) => ({ r, v: keys.map((k) => k.get(r)) }));
+  rows.sort((x, y) => {
+    for (let i = 0; i < keys.length; i++) {
+      const a = x.v[i];
+      const b = y.v[i];
       const c = compareValues(a, b);
-      if (c !== 0) return empty(a) || empty(b) ? c : c * k.dir;
+      if (c !== 0) return isEmpty(a) || isEmpty(b) ? c : c * keys[i]!.dir;
     }
-    return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+    return x.r.id < y.r.id ? -1 : x.r.id > y.r.id ? 1 : 0;
   });
+  return rows.map((x) => x.r);
+}
+
+/** A cell for tab-separated output: tabs and line breaks become spaces. */
+function tsvCell(s: string): string {
+  return /[\t\r\n]/.test(s) ? s.replace(/[\t\r\n]+/g, ' ') : s;
 }
 
 export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<void> {
@@ -100,18 +115,32 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
     : type
       ? ['id', ...TYPES[type].columns]
       : ['type', 'id', 'title', 'status', 'owner'];
-  const value = (r: CrmRecord, c: string): unknown => {
-    if (c === 'title' && !type) return TYPES[r.type].title === 'name' ? get(r, 'name') ?? get(r, 'subject') : get(r, 'subject') ?? get(r, 'name');
-    if (c === 'status' && !type) return get(r, 'status') ?? get(r, 'stage') ?? get(r, 'kind');
-    return get(r, c);
-  };
-  const { cellText, alignedTable, csv, tsv } = await import('../format/text.js');
+  const nameOf = getter('name');
+  const subjectOf = getter('subject');
+  const statusOf = getter('status');
+  const stageOf = getter('stage');
+  const kindOf = getter('kind');
+  const getters: Getter[] = columns.map((c) => {
+    if (c === 'title' && !type) return (r) => (TYPES[r.type].title === 'name' ? nameOf(r) ?? subjectOf(r) : subjectOf(r) ?? nameOf(r));
+    if (c === 'status' && !type) return (r) => statusOf(r) ?? stageOf(r) ?? kindOf(r);
+    return getter(c);
+  });
+  const value = (r: CrmRecord, i: number): unknown => getters[i]!(r);
+  const { cellText, alignedTable, csv } = await import('../format/text.js');
   if (o.format === 'csv') {
-    io.out(csv(columns, rows.map((r) => columns.map((c) => cellText(value(r, c))))));
+    io.out(csv(columns, rows.map((r) => getters.map((g) => cellText(g(r))))));
     return;
   }
   if (o.format === 'tsv' || !io.isTTY) {
-    if (rows.length > 0) io.out(tsv(rows.map((r) => columns.map((c) => cellText(value(r, c))))));
+    if (rows.length === 0) return;
+    const lines = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      let line = '';
+      for (let c = 0; c < getters.length; c++) line += (c ? '\t' : '') + tsvCell(cellText(getters[c]!(r)));
+      lines[i] = line;
+    }
+    io.out(lines.join('\n'));
     return;
   }
   if (rows.length === 0) {
@@ -121,11 +150,11 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
   const { displayValue } = await import('../format/values.js');
   const { palette } = await import('../format/color.js');
   const c = palette(io.color);
-  const numeric = columns.map((col) => rows.some((r) => typeof value(r, col) === 'number'));
+  const numeric = columns.map((_, i) => rows.some((r) => typeof value(r, i) === 'number'));
   io.out(
     alignedTable(
       columns.map((h) => h.toUpperCase()),
-      rows.map((r) => columns.map((col) => displayValue(value(r, col), repo.config.timezone))),
+      rows.map((r) => getters.map((g) => displayValue(g(r), repo.config.timezone))),
       { align: numeric.map((n) => (n ? 'right' : 'left')), maxWidth: io.columns, header: (s) => c.bold(s) },
     ),
   );

@@ -26,10 +26,11 @@ import type { Data } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
 import { TYPES, type RecordType } from './schema.js';
+import { statFiles } from './stat-files.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 8;
+export const INDEX_VERSION = 9;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
@@ -49,17 +50,59 @@ interface Entry {
   lean?: Record<string, unknown>;
 }
 
-/** The base file: one slot per file, column by column. */
+/** The base file: one slot per file, column by column (the JSON column lives in its own file). */
 interface Base {
   version: number;
   type: RecordType;
+  /** Ties the base to its JSON and text files: a mismatch means another process rewrote one. */
+  gen: string;
   writtenAt: number;
   paths: string[];
   ids: (string | null)[];
   stats: Float64Array; // size, mtimeMs, ctimeMs, ino per slot
-  json: string[];
   issues: Record<number, Issue[]>;
-  lean: Record<string, unknown[]>;
+  lean: LeanStore;
+  /** Every folder of the type, with mtimeMs, ctimeMs, ino: an unchanged folder is not listed again. */
+  dirs: string[];
+  dirStats: Float64Array;
+}
+
+/**
+ * The base as stored: paths and ids as NUL-joined strings (one split is far
+ * cheaper than deserialising 100,000 strings), and each lean column as JSON
+ * text, parsed only when a command asks for that field.
+ */
+interface StoredBase extends Omit<Base, 'paths' | 'ids' | 'lean'> {
+  paths: string;
+  ids: string;
+  lean: Record<string, string | null>;
+}
+
+/** Lean columns parsed on first use; a column that is null throughout is stored as null. */
+class LeanStore {
+  private parsed = new Map<string, unknown[] | null>();
+
+  constructor(private readonly stored: Record<string, string | null>) {}
+
+  has(field: string): boolean {
+    return field in this.stored;
+  }
+
+  /** The column, or null when no record has a value for it. */
+  column(field: string): unknown[] | null {
+    let col = this.parsed.get(field);
+    if (col === undefined) {
+      const text = this.stored[field];
+      col = text ? (JSON.parse(text) as unknown[]) : null;
+      this.parsed.set(field, col);
+    }
+    return col;
+  }
+}
+
+interface JsonFile {
+  gen: string;
+  json: string[];
 }
 
 export interface TypeLoad {
@@ -96,6 +139,11 @@ function basePath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.bin`);
 }
 
+/** The front matter of every slot as JSON, read only when a command needs more than the lean columns. */
+function jsonPath(root: string, type: RecordType): string {
+  return join(indexDir(root), `${type}.v${INDEX_VERSION}.json`);
+}
+
 /** Search text lives in its own file (path → text), read only by search. */
 function textPath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.text`);
@@ -105,54 +153,142 @@ function journalPath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.journal`);
 }
 
-interface Scan {
-  /** Repository-relative paths in sorted order. */
-  paths: string[];
-  /** size, mtimeMs, ctimeMs, ino per path. */
-  stats: Float64Array;
+/** What the base and journal say the type's folders were when last looked at. */
+interface Journal {
+  entries: Map<string, Entry | null>;
+  /** Paths whose latest line added them (they are not in the base). */
+  added: Set<string>;
+  dirs: Map<string, number[] | null>;
+  writtenAt: number;
 }
 
-/** Every file under a type's folder with its stats, sorted (dot-files skipped). */
-function scan(root: string, type: RecordType): Scan {
-  const paths: string[] = [];
-  let stats = new Float64Array(4096);
+/** A type between opening its index and stat-ing its files (see loadTypes). */
+interface Opened {
+  type: RecordType;
+  started: number;
+  base: Base | undefined;
+  journal: Journal;
+  writtenAt: number;
+  /** Files to stat, sorted; the very array `base.paths` when nothing was added or removed. */
+  paths: string[];
+  /** Folders now, with their stats (mtimeMs, ctimeMs, ino). */
+  dirsNow: string[];
+  dirStatsNow: number[];
+  /** Folder stats that differ from what the index knew (to record). */
+  dirChanges: { d: string; s: number[] | null }[];
+}
+
+function sameDir(known: number[] | undefined, st: fs.Stats): boolean {
+  return known !== undefined && known[0] === st.mtimeMs && known[1] === st.ctimeMs && known[2] === st.ino;
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/**
+ * Read a type's index and find its files. A folder whose stats are what
+ * the index recorded (and not within the racy window) has the same entries
+ * as then: creating, deleting or renaming an entry changes its folder's
+ * mtime and ctime. Only changed folders are listed again.
+ */
+function openType(root: string, type: RecordType): Opened {
+  const started = Date.now();
+  const base = readBase(root, type);
+  const journal = base ? readJournal(root, type) : { entries: new Map<string, Entry | null>(), added: new Set<string>(), dirs: new Map<string, number[] | null>(), writtenAt: 0 };
+  const writtenAt = Math.max(base?.writtenAt ?? 0, journal.writtenAt);
+  const racyBefore = writtenAt - RACY_MS;
+
+  const known = new Map<string, number[]>();
+  if (base) base.dirs.forEach((d, i) => known.set(d, [base.dirStats[i * 3]!, base.dirStats[i * 3 + 1]!, base.dirStats[i * 3 + 2]!]));
+  for (const [d, s] of journal.dirs) {
+    if (s) known.set(d, s);
+    else known.delete(d);
+  }
+  const children = new Map<string, string[]>();
+  for (const d of known.keys()) {
+    const p = parentOf(d);
+    const list = children.get(p);
+    if (list) list.push(d);
+    else children.set(p, [d]);
+  }
+
+  const dirsNow: string[] = [];
+  const dirStatsNow: number[] = [];
+  const dirChanges: { d: string; s: number[] | null }[] = [];
+  const relisted = new Map<string, string[]>();
   const walk = (rel: string, depth: number) => {
-    let names: string[];
+    let st: fs.Stats | undefined;
     try {
-      names = fs.readdirSync(`${root}/${rel}`);
+      st = fs.statSync(`${root}/${rel}`, { throwIfNoEntry: false });
     } catch {
-      return;
+      st = undefined;
     }
-    names.sort();
-    for (const name of names) {
-      if (name.charCodeAt(0) === 46) continue; // '.'
-      const p = `${rel}/${name}`;
-      let st: fs.Stats | undefined;
+    if (!st || !st.isDirectory()) return;
+    const stats = [st.mtimeMs, st.ctimeMs, st.ino];
+    dirsNow.push(rel);
+    dirStatsNow.push(...stats);
+    const before = known.get(rel);
+    if (!sameDir(before, st)) dirChanges.push({ d: rel, s: stats });
+    let subdirs: string[];
+    if (base && sameDir(before, st) && st.mtimeMs < racyBefore) {
+      subdirs = children.get(rel) ?? [];
+    } else {
+      const files: string[] = [];
+      subdirs = [];
+      let entries: fs.Dirent[] = [];
       try {
-        st = fs.statSync(`${root}/${p}`, { throwIfNoEntry: false });
+        entries = fs.readdirSync(`${root}/${rel}`, { withFileTypes: true });
       } catch {
-        st = undefined;
+        entries = [];
       }
-      if (!st) continue;
-      if (st.isDirectory()) {
-        if (depth < 4) walk(p, depth + 1);
-      } else if (st.isFile()) {
-        const i = paths.length;
-        if ((i + 1) * 4 > stats.length) {
-          const grown = new Float64Array(stats.length * 2);
-          grown.set(stats);
-          stats = grown;
+      for (const e of entries) {
+        if (e.name.charCodeAt(0) === 46) continue; // '.'
+        const p = `${rel}/${e.name}`;
+        let isDir = e.isDirectory();
+        let isFile = e.isFile();
+        if (e.isSymbolicLink() || (!isDir && !isFile)) {
+          // A link (or a file system that does not say): follow it, as reading would.
+          try {
+            const t = fs.statSync(`${root}/${p}`, { throwIfNoEntry: false });
+            isDir = t?.isDirectory() ?? false;
+            isFile = t?.isFile() ?? false;
+          } catch {
+            isDir = isFile = false;
+          }
         }
-        stats[i * 4] = st.size;
-        stats[i * 4 + 1] = st.mtimeMs;
-        stats[i * 4 + 2] = st.ctimeMs;
-        stats[i * 4 + 3] = st.ino;
-        paths.push(p);
+        if (isDir) {
+          if (depth < 4) subdirs.push(p);
+        } else if (isFile) files.push(p);
       }
+      relisted.set(rel, files);
     }
+    for (const sd of subdirs) walk(sd, depth + 1);
   };
   walk(TYPES[type].folder, 0);
-  return { paths, stats };
+  const now = new Set(dirsNow);
+  for (const d of known.keys()) if (!now.has(d)) dirChanges.push({ d, s: null });
+
+  let paths: string[];
+  let membershipChanged = journal.added.size > 0;
+  if (!membershipChanged) for (const e of journal.entries.values()) if (e === null) membershipChanged = true;
+  if (base && relisted.size === 0 && dirChanges.length === 0 && !membershipChanged) {
+    paths = base.paths;
+  } else {
+    // Files of unchanged folders as the index knew them, plus what changed folders hold now.
+    const out: string[] = [];
+    const keep = (p: string) => {
+      const dir = parentOf(p);
+      return now.has(dir) && !relisted.has(dir);
+    };
+    for (const p of base?.paths ?? []) if (journal.entries.get(p) !== null && keep(p)) out.push(p);
+    for (const p of journal.added) if (journal.entries.get(p) && keep(p)) out.push(p);
+    for (const files of relisted.values()) for (const p of files) out.push(p);
+    out.sort();
+    paths = out.filter((p, i) => i === 0 || out[i - 1] !== p);
+  }
+  return { type, started, base, journal, writtenAt, paths, dirsNow, dirStatsNow, dirChanges };
 }
 
 export function textOf(data: Data, body: string): string {
@@ -194,37 +330,48 @@ function leanOf(type: RecordType, data: Data): Record<string, unknown> {
 
 function readBase(root: string, type: RecordType): Base | undefined {
   try {
-    const b = deserialize(fs.readFileSync(basePath(root, type))) as Base;
-    if (!b || b.version !== INDEX_VERSION || b.type !== type || !Array.isArray(b.paths) || !(b.stats instanceof Float64Array)) return undefined;
-    if (b.stats.length !== b.paths.length * 4 || b.json.length !== b.paths.length) return undefined;
-    return b;
+    const s = deserialize(fs.readFileSync(basePath(root, type))) as StoredBase;
+    if (!s || s.version !== INDEX_VERSION || s.type !== type || typeof s.gen !== 'string' || typeof s.paths !== 'string' || typeof s.ids !== 'string') return undefined;
+    if (!(s.stats instanceof Float64Array) || !s.lean || typeof s.lean !== 'object' || !s.issues) return undefined;
+    if (!Array.isArray(s.dirs) || !(s.dirStats instanceof Float64Array) || s.dirStats.length !== s.dirs.length * 3) return undefined;
+    const paths = s.paths === '' ? [] : s.paths.split('\u0000');
+    const ids = s.ids === '' ? [] : s.ids.split('\u0000').map((x) => x || null);
+    if (s.stats.length !== paths.length * 4 || ids.length !== paths.length) return undefined;
+    return { ...s, paths, ids, lean: new LeanStore(s.lean) };
   } catch {
     return undefined;
   }
 }
 
-/** Journal lines after the base: path → entry (null: removed), and the latest verification time. */
-function readJournal(root: string, type: RecordType): { entries: Map<string, Entry | null>; writtenAt: number } {
+/** Journal lines after the base: path → entry (null: removed), folder stats, and the latest verification time. */
+function readJournal(root: string, type: RecordType): Journal {
   const entries = new Map<string, Entry | null>();
+  const added = new Set<string>();
+  const dirs = new Map<string, number[] | null>();
   let writtenAt = 0;
   let text = '';
   try {
     text = fs.readFileSync(journalPath(root, type), 'utf8');
   } catch {
-    return { entries, writtenAt };
+    return { entries, added, dirs, writtenAt };
   }
   for (const line of text.split('\n')) {
     if (!line) continue;
-    let rec: { p?: string; e?: Entry | null; w: number };
+    let rec: { p?: string; e?: Entry | null; a?: 1; d?: string; s?: number[] | null; w: number };
     try {
       rec = JSON.parse(line) as typeof rec;
     } catch {
-      continue; // a torn last line from a killed process: that file is simply re-read
+      continue; // a torn last line from a killed process: that file or folder is simply looked at again
     }
-    if (rec.p !== undefined) entries.set(rec.p, rec.e ?? null);
+    if (rec.p !== undefined) {
+      entries.set(rec.p, rec.e ?? null);
+      if (rec.a && rec.e) added.add(rec.p);
+      else added.delete(rec.p);
+    }
+    if (rec.d !== undefined) dirs.set(rec.d, Array.isArray(rec.s) && rec.s.length === 3 ? rec.s : null);
     writtenAt = Math.max(writtenAt, rec.w);
   }
-  return { entries, writtenAt };
+  return { entries, added, dirs, writtenAt };
 }
 
 /** The search text of every base slot, joined (NUL-separated) so that search can scan it as one string. */
@@ -237,15 +384,18 @@ export interface TextSegment {
 }
 
 interface TextFile {
-  paths: string[];
+  gen: string;
+  /** NUL-joined, in slot order. */
+  paths: string;
   joined: string;
   starts: Int32Array;
 }
 
-function readTextFile(root: string, type: RecordType): TextFile | undefined {
+function readTextFile(root: string, type: RecordType, gen?: string): TextFile | undefined {
   try {
     const t = deserialize(fs.readFileSync(textPath(root, type))) as TextFile;
-    if (!Array.isArray(t.paths) || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array) || t.starts.length !== t.paths.length) return undefined;
+    if (typeof t.paths !== 'string' || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array)) return undefined;
+    if (gen !== undefined && t.gen !== gen) return undefined;
     return t;
   } catch {
     return undefined;
@@ -261,32 +411,100 @@ function textAt(t: TextFile, i: number): string {
 function readTexts(root: string, type: RecordType): Record<string, string> {
   const t = readTextFile(root, type);
   const out: Record<string, string> = {};
-  if (t) t.paths.forEach((p, i) => (out[p] = textAt(t, i)));
+  if (t && t.paths !== '') {
+    const paths = t.paths.split('\u0000');
+    if (paths.length === t.starts.length) paths.forEach((p, i) => (out[p] = textAt(t, i)));
+  }
   return out;
 }
 
-function writeBase(root: string, type: RecordType, slots: { path: string; e: Entry }[], texts: Record<string, string>, writtenAt: number): void {
+/** The JSON column of a base, read once when a record's full front matter is first needed. */
+class JsonColumn {
+  private values: string[] | null | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly type: RecordType,
+    private readonly gen: string,
+  ) {}
+
+  /** The slot's JSON (given up by the column: it is parsed once), or undefined if the file is gone or from another base. */
+  take(slot: number): string | undefined {
+    if (this.values === undefined) {
+      try {
+        const f = deserialize(fs.readFileSync(jsonPath(this.root, this.type))) as JsonFile;
+        this.values = f && f.gen === this.gen && Array.isArray(f.json) ? f.json : null;
+      } catch {
+        this.values = null;
+      }
+    }
+    const v = this.values?.[slot];
+    if (this.values && v) this.values[slot] = '';
+    return v || undefined;
+  }
+
+  /** Every slot's JSON, for rewriting the base ('' where unknown). */
+  all(): string[] {
+    this.take(-1);
+    return this.values ?? [];
+  }
+}
+
+function writeBase(
+  root: string,
+  type: RecordType,
+  slots: { path: string; e: Entry }[],
+  texts: Record<string, string>,
+  writtenAt: number,
+  dirs: { dirs: string[]; stats: number[] },
+): void {
   const dir = indexDir(root);
   fs.mkdirSync(dir, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith(`${type}.v`) && !name.startsWith(`${type}.v${INDEX_VERSION}.`)) fs.rmSync(join(dir, name), { force: true });
   }
+  const gen = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const n = slots.length;
-  const base: Base = { version: INDEX_VERSION, type, writtenAt, paths: [], ids: [], stats: new Float64Array(n * 4), json: [], issues: {}, lean: {} };
+  const paths: string[] = [];
+  const ids: string[] = [];
+  const stats = new Float64Array(n * 4);
+  const issues: Record<number, Issue[]> = {};
+  const json: string[] = [];
   const fields = leanFields(type);
-  for (const f of fields) base.lean[f] = new Array<unknown>(n).fill(null);
+  const columns: Record<string, unknown[]> = {};
+  const used = new Set<string>();
+  for (const f of fields) columns[f] = new Array<unknown>(n).fill(null);
   slots.forEach(({ path, e }, i) => {
-    base.paths.push(path);
-    base.ids.push(e.id ?? null);
-    base.stats.set([e.size, e.mtimeMs, e.ctimeMs, e.ino], i * 4);
-    base.json.push(e.json ?? '');
-    if (e.issues?.length) base.issues[i] = e.issues;
+    paths.push(path);
+    ids.push(e.id ?? '');
+    stats.set([e.size, e.mtimeMs, e.ctimeMs, e.ino], i * 4);
+    json.push(e.json ?? '');
+    if (e.issues?.length) issues[i] = e.issues;
     if (e.json) {
       const lean = e.lean ?? leanOf(type, JSON.parse(e.json) as Data);
-      for (const f of fields) if (lean[f] !== undefined) base.lean[f]![i] = lean[f];
+      for (const f of fields) {
+        if (lean[f] !== undefined) {
+          columns[f]![i] = lean[f];
+          used.add(f);
+        }
+      }
     }
   });
-  const tmpText = join(dir, `${type}.${process.pid}.text.tmp`);
+  const lean: Record<string, string | null> = {};
+  for (const f of fields) lean[f] = used.has(f) ? JSON.stringify(columns[f]) : null;
+  const base: StoredBase = {
+    version: INDEX_VERSION,
+    type,
+    gen,
+    writtenAt,
+    paths: paths.join('\u0000'),
+    ids: ids.join('\u0000'),
+    stats,
+    issues,
+    lean,
+    dirs: dirs.dirs,
+    dirStats: Float64Array.from(dirs.stats),
+  };
   const list = slots.map(({ path }) => (texts[path] ?? '').replace(/\u0000/g, ' '));
   const starts = new Int32Array(list.length);
   let at = 0;
@@ -294,19 +512,27 @@ function writeBase(root: string, type: RecordType, slots: { path: string; e: Ent
     starts[i] = at;
     at += t.length + 1;
   });
-  const file: TextFile = { paths: slots.map((x) => x.path), joined: list.join('\u0000'), starts };
-  fs.writeFileSync(tmpText, serialize(file));
-  fs.renameSync(tmpText, textPath(root, type));
-  const tmp = join(dir, `${type}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, serialize(base));
-  fs.renameSync(tmp, basePath(root, type));
+  const text: TextFile = { gen, paths: base.paths, joined: list.join('\u0000'), starts };
+  // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
+  const put = (path: string, value: unknown) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, serialize(value));
+    fs.renameSync(tmp, path);
+  };
+  put(jsonPath(root, type), { gen, json } satisfies JsonFile);
+  put(textPath(root, type), text);
+  put(basePath(root, type), base);
   fs.rmSync(journalPath(root, type), { force: true });
 }
 
-function appendJournal(root: string, type: RecordType, changes: { p: string; e: Entry | null }[], now: number): void {
+type JournalLine = { p: string; e: Entry | null; a?: 1 } | { d: string; s: number[] | null };
+
+function appendJournal(root: string, type: RecordType, changes: JournalLine[], now: number): void {
   fs.mkdirSync(indexDir(root), { recursive: true });
   // With no changes, one marker line records that every entry was verified now.
-  const lines = changes.length > 0 ? changes.map((c) => JSON.stringify({ ...c, w: now })).join('\n') : JSON.stringify({ w: now });
+  // Folder lines come after the file lines they account for: a torn write loses the folder line, and the folder is listed again.
+  const ordered = [...changes.filter((c) => 'p' in c), ...changes.filter((c) => 'd' in c)];
+  const lines = ordered.length > 0 ? ordered.map((c) => JSON.stringify({ ...c, w: now })).join('\n') : JSON.stringify({ w: now });
   fs.appendFileSync(journalPath(root, type), `${lines}\n`);
 }
 
@@ -334,7 +560,8 @@ class IndexedRecord implements CrmRecord {
     readonly type: RecordType,
     readonly id: string,
     readonly path: string,
-    private json: string,
+    /** Front matter as JSON (a fresh read), or the base's column to take it from. */
+    private json: string | JsonColumn | undefined,
     private readonly lean: LeanColumns | undefined,
     private readonly slot: number,
     private readonly text: string | TextFile | undefined,
@@ -348,8 +575,14 @@ class IndexedRecord implements CrmRecord {
 
   get data(): Data {
     if (this.parsed === undefined) {
-      this.parsed = JSON.parse(this.json) as Data;
-      this.json = ''; // the parsed data replaces the text: memory stays flat
+      const json = typeof this.json === 'string' ? this.json : this.json?.take(this.slot);
+      this.json = undefined; // the parsed data replaces the text: memory stays flat
+      if (json) this.parsed = JSON.parse(json) as Data;
+      else {
+        // The JSON column was rewritten by another process meanwhile: read the file itself.
+        this.read();
+        this.parsed = readRecordFile(this.path, this.rawText as string).record?.data ?? {};
+      }
     }
     return this.parsed;
   }
@@ -379,8 +612,7 @@ class IndexedRecord implements CrmRecord {
       if (this.slot < 0) {
         if (this.lean.fields.has(name)) return this.lean.values?.[name];
       } else {
-        const col = this.lean.columns[name];
-        if (col) return col[this.slot] ?? undefined;
+        if (this.lean.store?.has(name)) return this.lean.store.column(name)?.[this.slot] ?? undefined;
       }
     }
     return this.data[name];
@@ -389,50 +621,75 @@ class IndexedRecord implements CrmRecord {
 
 /** Lean values: columns of the base file (by slot), or one entry's own values (slot -1). */
 interface LeanColumns {
-  columns: Record<string, unknown[]>;
+  store?: LeanStore;
   fields: Set<string>;
   values?: Record<string, unknown>;
 }
 
-/**
- * Records of one type through the index, refreshing it for whatever changed
- * on disk. `text: true` also loads the search text; `write: false` (a
- * read-only file system) skips updating the index.
- */
-export function loadType(root: string, type: RecordType, options: { write?: boolean; text?: boolean } = {}): TypeLoad {
-  const started = Date.now();
-  const files = scan(root, type);
-  const base = readBase(root, type);
-  const journal = base ? readJournal(root, type) : { entries: new Map<string, Entry | null>(), writtenAt: 0 };
-  const writtenAt = Math.max(base?.writtenAt ?? 0, journal.writtenAt);
-  const textFile = options.text && base ? readTextFile(root, type) : undefined;
-  const textAligned = textFile !== undefined && textFile.paths.length === base!.paths.length;
-  const bs = base?.stats;
-  const bp = base?.paths ?? [];
+export interface LoadOptions {
+  /** false: never update the index (a read-only file system). */
+  write?: boolean;
+  /** Also load the search text. */
+  text?: boolean;
+}
 
-  // What each file is now (aligned with files.paths): a base slot (trusted), a journal entry, or a fresh read.
-  // Both path lists are sorted, so they are walked side by side.
-  const n = files.paths.length;
-  const current: (number | Entry)[] = new Array(n);
-  const changed: { p: string; e: Entry | null }[] = [];
-  const st = files.stats;
+/**
+ * Records of several types through the index, refreshing it for whatever
+ * changed on disk. The files of all the types are stat-ed in one go (two
+ * threads when there are many).
+ */
+export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
+  const opened = types.map((t) => openType(root, t));
+  const all: string[] = [];
+  for (const o of opened) for (const p of o.paths) all.push(p);
+  const stats = statFiles(root, opened.length === 1 ? opened[0]!.paths : all);
+  let at = 0;
+  return opened.map((o) => {
+    const st = stats.subarray(at * 4, (at + o.paths.length) * 4);
+    at += o.paths.length;
+    return finishType(root, o, st, options);
+  });
+}
+
+/** Records of one type through the index (see loadTypes). */
+export function loadType(root: string, type: RecordType, options: LoadOptions = {}): TypeLoad {
+  return loadTypes(root, [type], options)[0]!;
+}
+
+function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions): TypeLoad {
+  const { type, base, journal, writtenAt, started } = o;
+  const textFile = options.text && base ? readTextFile(root, type, base.gen) : undefined;
+  const column = base ? new JsonColumn(root, type, base.gen) : undefined;
+  const bs = base?.stats;
+  const sameAsBase = base !== undefined && o.paths === base.paths;
+  let slotOf: Map<string, number> | undefined;
+  if (base && !sameAsBase) {
+    slotOf = new Map();
+    base.paths.forEach((p, i) => slotOf!.set(p, i));
+  }
+
+  // What each file is now (aligned with o.paths): a base slot (trusted), a journal entry, or a fresh read.
+  const n = o.paths.length;
+  const current: (number | Entry | null)[] = new Array(n);
+  const changed: JournalLine[] = [];
   const racyBefore = writtenAt - RACY_MS;
-  let k = 0;
   for (let i = 0; i < n; i++) {
-    const path = files.paths[i]!;
-    while (k < bp.length && bp[k]! < path) {
-      if (!journal.entries.has(bp[k]!)) changed.push({ p: bp[k]!, e: null });
-      k++;
-    }
-    const slot = k < bp.length && bp[k] === path ? k++ : -1;
+    const path = o.paths[i]!;
+    const off = i * 4;
+    const slot = sameAsBase ? i : (slotOf?.get(path) ?? -1);
     const j = journal.entries.get(path);
-    const o = i * 4;
+    if (st[off]! < 0) {
+      // Gone (or no longer a file) between listing and stat-ing it.
+      current[i] = null;
+      if (j !== null && (j !== undefined || slot >= 0)) changed.push({ p: path, e: null });
+      continue;
+    }
     let fresh = false;
-    if (st[o + 1]! < racyBefore) {
-      if (j) fresh = j.size === st[o] && j.mtimeMs === st[o + 1] && j.ctimeMs === st[o + 2] && j.ino === st[o + 3];
+    if (st[off + 1]! < racyBefore) {
+      if (j) fresh = j.size === st[off] && j.mtimeMs === st[off + 1] && j.ctimeMs === st[off + 2] && j.ino === st[off + 3];
       else if (j === undefined && slot >= 0) {
         const b = slot * 4;
-        fresh = bs![b] === st[o] && bs![b + 1] === st[o + 1] && bs![b + 2] === st[o + 2] && bs![b + 3] === st[o + 3];
+        fresh = bs![b] === st[off] && bs![b + 1] === st[off + 1] && bs![b + 2] === st[off + 2] && bs![b + 3] === st[off + 3];
       }
     }
     if (fresh) {
@@ -441,27 +698,30 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
     }
     const next = readEntry(root, type, path, st, i);
     current[i] = next;
-    const prev = j ?? (slot >= 0 && j === undefined ? { json: base!.json[slot] || undefined, size: bs![slot * 4], mtimeMs: bs![slot * 4 + 1] } : undefined);
-    // A "racy" file re-read with the same content and stats needs no journal line.
-    if (prev && prev.json === next.json && prev.size === next.size && prev.mtimeMs === next.mtimeMs) continue;
-    changed.push({ p: path, e: next });
+    // A "racy" file re-read with the same content and stats as its journal line needs no new line.
+    if (j && j.json === next.json && j.size === next.size && j.mtimeMs === next.mtimeMs && j.ctimeMs === next.ctimeMs && j.ino === next.ino) continue;
+    changed.push(slot < 0 ? { p: path, e: next, a: 1 } : { p: path, e: next });
   }
-  for (; k < bp.length; k++) if (!journal.entries.has(bp[k]!)) changed.push({ p: bp[k]!, e: null });
-  const onDisk = new Set(journal.entries.size > 0 ? files.paths : []);
-  for (const [p, e] of journal.entries) if (e !== null && !onDisk.has(p)) changed.push({ p, e: null });
+  if (!sameAsBase) {
+    // Files the index knew that are no longer listed.
+    const listed = new Set(o.paths);
+    for (const p of base?.paths ?? []) if (!listed.has(p) && journal.entries.get(p) !== null) changed.push({ p, e: null });
+    for (const p of journal.added) if (!listed.has(p) && journal.entries.get(p)) changed.push({ p, e: null });
+  }
+  for (const d of o.dirChanges) changed.push(d);
 
-  const entryAt = (v: number | Entry): Entry => {
+  const entryAt = (v: number | Entry, json: string[]): Entry => {
     if (typeof v !== 'number') return v;
-    const o = v * 4;
+    const off = v * 4;
     const id = base!.ids[v];
     const issues = base!.issues[v];
     return {
-      size: base!.stats[o]!,
-      mtimeMs: base!.stats[o + 1]!,
-      ctimeMs: base!.stats[o + 2]!,
-      ino: base!.stats[o + 3]!,
+      size: base!.stats[off]!,
+      mtimeMs: base!.stats[off + 1]!,
+      ctimeMs: base!.stats[off + 2]!,
+      ino: base!.stats[off + 3]!,
       ...(id ? { id } : {}),
-      ...(base!.json[v] ? { json: base!.json[v] } : {}),
+      ...(json[v] ? { json: json[v] } : {}),
       ...(issues ? { issues } : {}),
     };
   };
@@ -470,12 +730,18 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
     try {
       if (!base || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
         const all = base ? readTexts(root, type) : {};
-        const slots = files.paths.map((path, i) => ({ path, e: entryAt(current[i]!) }));
+        const json = column ? column.all() : [];
+        const slots: { path: string; e: Entry }[] = [];
+        for (let i = 0; i < n; i++) {
+          const v = current[i];
+          if (v === null || v === undefined) continue;
+          slots.push({ path: o.paths[i]!, e: entryAt(v, json) });
+        }
         const outTexts: Record<string, string> = {};
         for (const { path, e } of slots) {
           outTexts[path] = e.text ?? all[path] ?? (e.json ? textFromFile(root, path, e.json) : '');
         }
-        writeBase(root, type, slots, outTexts, started);
+        writeBase(root, type, slots, outTexts, started, { dirs: o.dirsNow, stats: o.dirStatsNow });
       } else {
         appendJournal(root, type, changed, started);
       }
@@ -487,26 +753,26 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const leanSet = new Set(leanFields(type));
-  const leanCols: LeanColumns | undefined = base ? { columns: base.lean, fields: leanSet } : undefined;
-  const segmentRecords: (CrmRecord | undefined)[] | undefined = textAligned ? new Array(base!.paths.length) : undefined;
+  const leanCols: LeanColumns | undefined = base ? { store: base.lean, fields: leanSet } : undefined;
+  const segmentRecords: (CrmRecord | undefined)[] | undefined = textFile ? new Array(base!.paths.length) : undefined;
   const extra: { text: string; record: CrmRecord }[] = [];
   for (let i = 0; i < n; i++) {
-    const path = files.paths[i]!;
-    const v = current[i]!;
+    const path = o.paths[i]!;
+    const v = current[i];
+    if (v === null || v === undefined) continue;
     if (typeof v === 'number') {
       const is = base!.issues[v];
       if (is) issues.push(...is);
       const id = base!.ids[v];
-      const json = base!.json[v];
-      if (!id || !json) continue;
-      const rec = new IndexedRecord(root, type, id, path, json, leanCols, v, textAligned ? textFile : undefined);
+      if (!id) continue;
+      const rec = new IndexedRecord(root, type, id, path, column, leanCols, v, textFile);
       records.push(rec);
       if (segmentRecords) segmentRecords[v] = rec;
     } else {
       if (v.issues) issues.push(...v.issues);
       if (!v.id || !v.json) continue;
       const text = options.text ? (v.text ?? textFromFile(root, path, v.json)) : undefined;
-      const rec = new IndexedRecord(root, type, v.id, path, v.json, v.lean ? { columns: {}, fields: leanSet, values: v.lean } : undefined, -1, text);
+      const rec = new IndexedRecord(root, type, v.id, path, v.json, v.lean ? { fields: leanSet, values: v.lean } : undefined, -1, text);
       records.push(rec);
       if (text !== undefined) extra.push({ text, record: rec });
     }
@@ -515,7 +781,7 @@ export function loadType(root: string, type: RecordType, options: { write?: bool
   if (options.text) {
     if (segmentRecords) segments.push({ joined: textFile!.joined, starts: textFile!.starts, records: segmentRecords });
     else {
-      // No aligned text file (first build, or rebuilt without it): every record's text from the file.
+      // No matching text file (first build, or rebuilt meanwhile): every record's text from the file.
       const have = new Set(extra.map((x) => x.record));
       for (const r of records) if (!have.has(r)) extra.push({ text: textFromFile(root, r.path, JSON.stringify(r.data)), record: r });
     }

@@ -16,7 +16,7 @@ import { idProblem } from './ids.js';
 import { commitPaths, commitPathsFast, everExisted, findGitRoot, headOid, resolveAuthor, type Author } from './git.js';
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
-import { loadType, type TextSegment } from './cache.js';
+import { loadTypes, type TextSegment } from './cache.js';
 
 export const CONFIG_FILE = 'crm.yaml';
 export const STATE_DIR = '.crm';
@@ -125,8 +125,7 @@ export function loadRecords(
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const segments: TextSegment[] = [];
-  for (const type of types) {
-    const l = loadType(root, type, { text: options.searchText === true });
+  for (const l of loadTypes(root, types, { text: options.searchText === true })) {
     for (const r of l.records) records.push(r);
     issues.push(...l.issues);
     segments.push(...l.segments);

@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { statFiles } from './stat-files.js';
+
+const root = mkdtempSync(join(tmpdir(), 'crm-stat-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const paths: string[] = [];
+mkdirSync(join(root, 'a', 'b'), { recursive: true });
+for (let i = 0; i < 40; i++) {
+  const p = `a/${i % 2 ? 'b/' : ''}f${i}.md`;
+  writeFileSync(join(root, p), 'x'.repeat(i));
+  paths.push(p);
+}
+paths.push('a/missing.md', 'a/b');
+
+function expected(): number[] {
+  return paths.flatMap((p) => {
+    try {
+      const st = statSync(join(root, p));
+      return st.isFile() ? [st.size, st.mtimeMs, st.ctimeMs, st.ino] : [-1];
+    } catch {
+      return [-1];
+    }
+  });
+}
+
+function asRows(a: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i += 4) out.push(...(a[i]! < 0 ? [-1] : [a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!]));
+  return out;
+}
+
+describe('statFiles', () => {
+  it('answers what fs.statSync does, with -1 for a missing file and a folder', () => {
+    expect(asRows(statFiles(root, paths))).toEqual(expected());
+  });
+
+  it('gives the same answer when a worker thread stats half of the files', () => {
+    expect(asRows(statFiles(root, paths, { workerMin: 2 }))).toEqual(expected());
+  });
+
+  it('gives the same answer through fs.statSync alone, here and in the worker', () => {
+    expect(asRows(statFiles(root, paths, { plain: true }))).toEqual(expected());
+    expect(asRows(statFiles(root, paths, { plain: true, workerMin: 2 }))).toEqual(expected());
+  });
+});
