@@ -10,6 +10,8 @@ if (process.argv.includes('--clean')) rmSync(new URL('../dist', import.meta.url)
 await build({
   entryPoints: {
     cli: 'src/cli.ts',
+    // Builds part of the record index on a second thread (src/model/cache.ts).
+    'index-worker': 'src/model/index-worker.ts',
     ...(existsSync('src/generate/main.ts') ? { generate: 'src/generate/main.ts' } : {}),
   },
   outdir: 'dist',

@@ -57,6 +57,7 @@ export function crm(cwd: string, args: readonly string[], env: Env = {}, input?:
     encoding: 'utf8',
     input: input ?? '',
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

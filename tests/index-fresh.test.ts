@@ -5,7 +5,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, crm, exampleRepo, git, read, write } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { cleanup, crm, exampleRepo, git, read, ROOT, tempDir, write } from './helpers.js';
 
 afterAll(cleanup);
 
@@ -155,6 +156,20 @@ describe('the index', () => {
       expect(viaIndex.code).toBe(0);
       expect(viaIndex.stdout).toBe(direct.stdout);
     }
+  });
+
+  it('builds the index of a larger repository on two threads, with the same answers as reading every file', () => {
+    const dir = tempDir();
+    const g = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate.js'), '--size', '3500', '--seed', '3', '--out', dir], { encoding: 'utf8' });
+    expect(g.status, g.stderr).toBe(0);
+    const cold = crm(dir, ['list', '--json'], { CRM_DEBUG_TIMING: '1' });
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(cold.stderr).toMatch(/index_worker=\w+/);
+    const direct = crm(dir, ['list', '--json'], { CRM_NO_INDEX: '1' });
+    expect(cold.stdout).toBe(direct.stdout);
+    const warm = crm(dir, ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], { CRM_DEBUG_TIMING: '1' });
+    expect(warm.stderr).not.toMatch(/index_worker/);
+    expect(warm.stdout).toBe(crm(dir, ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], { CRM_NO_INDEX: '1' }).stdout);
   });
 
   it('keeps git status clean and the index fresh across writes by crm', () => {

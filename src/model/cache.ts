@@ -22,6 +22,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import type { Data } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
@@ -631,6 +632,8 @@ export interface LoadOptions {
   write?: boolean;
   /** Also load the search text. */
   text?: boolean;
+  /** Use this thread only (inside the index worker). */
+  single?: boolean;
 }
 
 /**
@@ -640,15 +643,76 @@ export interface LoadOptions {
  */
 export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
   const opened = types.map((t) => openType(root, t));
+  const built = options.single ? undefined : buildInWorker(root, opened);
+  const here = built ? opened.filter((o) => !built.types.includes(o.type)) : opened;
+  const loads = new Map<RecordType, TypeLoad>();
   const all: string[] = [];
-  for (const o of opened) for (const p of o.paths) all.push(p);
-  const stats = statFiles(root, opened.length === 1 ? opened[0]!.paths : all);
+  for (const o of here) for (const p of o.paths) all.push(p);
+  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single ? { workerMin: Infinity } : {});
   let at = 0;
-  return opened.map((o) => {
+  for (const o of here) {
     const st = stats.subarray(at * 4, (at + o.paths.length) * 4);
     at += o.paths.length;
-    return finishType(root, o, st, options);
-  });
+    loads.set(o.type, finishType(root, o, st, options));
+  }
+  if (built) {
+    // The worker's types now have a fresh index (or, if it failed, are built here as usual).
+    built.wait();
+    for (const l of loadTypes(root, built.types, { ...options, single: true }).entries()) loads.set(built.types[l[0]]!, l[1]);
+  }
+  return types.map((t) => loads.get(t)!);
+}
+
+/** What the last loads did, for CRM_DEBUG_TIMING (read by the bench and tests). */
+export const loadStats = { workerBuilt: [] as RecordType[] };
+
+/** Below this many files without an index, building it on one thread is quicker than starting a worker. */
+const BUILD_WORKER_MIN = 3000;
+
+/**
+ * Building the index for the first time is mostly reading and parsing
+ * files. When two or more types have no index and there are many files, a
+ * worker thread builds the index of some types (about half the files) while
+ * this thread builds the others.
+ */
+function buildInWorker(root: string, opened: Opened[]): { types: RecordType[]; wait(): void } | undefined {
+  const cold = opened.filter((o) => !o.base && o.paths.length > 0);
+  const total = cold.reduce((n, o) => n + o.paths.length, 0);
+  if (cold.length < 2 || total < BUILD_WORKER_MIN || process.env.CRM_NO_WORKERS) return undefined;
+  const script = workerScript();
+  if (!script) return undefined;
+  // Largest first, each to the lighter side; the worker takes the side with the largest type.
+  const sides: { types: RecordType[]; n: number }[] = [{ types: [], n: 0 }, { types: [], n: 0 }];
+  for (const o of [...cold].sort((a, b) => b.paths.length - a.paths.length)) {
+    const side = sides[0]!.n <= sides[1]!.n ? sides[0]! : sides[1]!;
+    side.types.push(o.type);
+    side.n += o.paths.length;
+  }
+  const types = sides[0]!.types;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    const worker = new Worker(script, { workerData: { root, types, flag: flag.buffer } });
+    worker.unref();
+    return {
+      types,
+      wait() {
+        Atomics.wait(flag, 0, 0, 120_000);
+        if (Atomics.load(flag, 0) === 1) loadStats.workerBuilt.push(...types);
+        void worker.terminate();
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundled worker entry (dist/index-worker.js), next to or above the code that runs; none when running from sources. */
+function workerScript(): URL | undefined {
+  for (const rel of ['./index-worker.js', '../index-worker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol === 'file:' && fs.existsSync(url)) return url;
+  }
+  return undefined;
 }
 
 /** Records of one type through the index (see loadTypes). */
