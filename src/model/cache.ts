@@ -31,7 +31,7 @@ import { statFiles } from './stat-files.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 9;
+export const INDEX_VERSION = 10;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 const BODY_IN_TEXT = 600;
@@ -126,9 +126,18 @@ export function leanFields(type: RecordType): string[] {
   return fields;
 }
 
+/** Fields reports read (src/reports/facts.ts), so that a report parses no record's whole front matter. */
+const REPORT_FIELDS: Partial<Record<RecordType, readonly string[]>> = {
+  interaction: ['at', 'created', 'due', 'done_at'],
+  lead: ['created', 'history'],
+  account: ['created', 'history'],
+  opportunity: ['created', 'history', 'amount', 'closed_on'],
+  case: ['created', 'history', 'first_response_at', 'resolved_at', 'satisfaction', 'priority'],
+};
+
 function computeLeanFields(type: RecordType): string[] {
   const spec = TYPES[type];
-  const extra = type === 'interaction' ? ['at', 'created', 'due', 'done_at'] : [];
+  const extra = REPORT_FIELDS[type] ?? [];
   return [...new Set([spec.title, 'name', 'subject', 'status', 'stage', 'kind', 'owner', ...spec.columns, ...extra])];
 }
 
@@ -323,8 +332,7 @@ function leanOf(type: RecordType, data: Data): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of leanFields(type)) {
     const v = data[f];
-    if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) out[f] = v;
-    else if (v && typeof v === 'object' && typeof (v as { amount?: unknown }).amount === 'number') out[f] = v;
+    if (v !== undefined && v !== null) out[f] = v;
   }
   return out;
 }

@@ -29,6 +29,19 @@ describe('time zone arithmetic', () => {
     expect(localDate(Date.parse('2026-11-15T23:30:00Z'), TZ)).toBe('2026-11-16');
   });
 
+  it('changes the offset at the very second daylight saving starts and ends (offsets are cached by day)', () => {
+    // Rome: +01:00 until 2026-03-29T01:00:00Z, +02:00 until 2026-10-25T01:00:00Z.
+    expect(formatMoment(Date.parse('2026-03-29T00:59:59Z'), TZ)).toBe('2026-03-29T01:59:59+01:00');
+    expect(formatMoment(Date.parse('2026-03-29T01:00:00Z'), TZ)).toBe('2026-03-29T03:00:00+02:00');
+    expect(formatMoment(Date.parse('2026-03-29T12:00:00Z'), TZ)).toBe('2026-03-29T14:00:00+02:00');
+    expect(formatMoment(Date.parse('2026-10-25T00:59:59Z'), TZ)).toBe('2026-10-25T02:59:59+02:00');
+    expect(formatMoment(Date.parse('2026-10-25T01:00:00Z'), TZ)).toBe('2026-10-25T02:00:00+01:00');
+    expect(localDate(Date.parse('2026-03-28T23:30:00Z'), TZ)).toBe('2026-03-29');
+    expect(localDate(Date.parse('2026-10-24T22:30:00Z'), TZ)).toBe('2026-10-25');
+    expect(localDate(Date.parse('2026-10-25T22:30:00Z'), TZ)).toBe('2026-10-25');
+    expect(localDate(Date.parse('2026-10-25T23:30:00Z'), TZ)).toBe('2026-10-26');
+  });
+
   it('reads timestamps strictly: offsets required, real dates only, bare dates are midnight UTC', () => {
     expect(parseTimestamp('2026-11-22')).toBe(Date.parse('2026-11-22T00:00:00Z'));
     expect(parseTimestamp('2026-11-22T09:30:00+01:00')).toBe(Date.parse('2026-11-22T08:30:00Z'));

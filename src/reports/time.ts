@@ -183,12 +183,27 @@ function exactOffset(t: number, tz: string): number {
   return local - Math.floor(t / 1000) * 1000;
 }
 
+/** Offsets per zone and UTC day (null: the offset changes that day). */
+const dayOffsets = new Map<string, Map<number, number | null>>();
 /** Offsets per zone and UTC hour, where the offset is the same all hour long. */
 const hourOffsets = new Map<string, Map<number, number>>();
 
 /** Offset of the zone from UTC at moment t, in ms (Rome in winter: +3,600,000). */
 export function offsetMs(t: number, tz: string): number {
   if (tz === 'UTC' || tz === 'Etc/UTC') return 0;
+  // Most days have one offset all day long: one lookup per day, by the hour only on days that change.
+  let days = dayOffsets.get(tz);
+  if (!days) dayOffsets.set(tz, (days = new Map()));
+  const day = Math.floor(t / DAY_MS);
+  const whole = days.get(day);
+  if (whole !== undefined && whole !== null) return whole;
+  if (whole === undefined) {
+    const a = exactOffset(day * DAY_MS, tz);
+    const b = exactOffset(day * DAY_MS + DAY_MS - 1000, tz);
+    if (days.size > 100_000) days.clear();
+    days.set(day, a === b ? a : null);
+    if (a === b) return a;
+  }
   let cache = hourOffsets.get(tz);
   if (!cache) hourOffsets.set(tz, (cache = new Map()));
   const hour = Math.floor(t / HOUR_MS);
@@ -204,8 +219,17 @@ export function offsetMs(t: number, tz: string): number {
 
 /** The calendar date of moment t in the zone. */
 export function localDate(t: number, tz: string): string {
-  return new Date(t + offsetMs(t, tz)).toISOString().slice(0, 10);
+  const day = Math.floor((t + offsetMs(t, tz)) / DAY_MS);
+  let date = dateOfDay.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dateOfDay.size > 100_000) dateOfDay.clear();
+    dateOfDay.set(day, date);
+  }
+  return date;
 }
+
+const dateOfDay = new Map<number, string>();
 
 const starts = new Map<string, number>();
 
@@ -234,8 +258,17 @@ export function startOfDay(date: string, tz: string): number {
 
 /** The last instant (ms) of a calendar day in the zone. */
 export function endOfDay(date: string, tz: string): number {
-  return startOfDay(addDays(date, 1), tz) - 1;
+  const key = `${tz}|${date}`;
+  let end = ends.get(key);
+  if (end === undefined) {
+    end = startOfDay(addDays(date, 1), tz) - 1;
+    if (ends.size > 100_000) ends.clear();
+    ends.set(key, end);
+  }
+  return end;
 }
+
+const ends = new Map<string, number>();
 
 /** `2026-11-22T23:59:59+01:00`: moment t in the zone, to the second, with its offset. */
 export function formatMoment(t: number, tz: string): string {
