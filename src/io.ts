@@ -2,7 +2,10 @@
  * Io: the only way anything is printed, read from the user, or asks the
  * time. Commands receive one; tests build their own.
  */
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+
+// readline is loaded on the first question only: most commands never ask one.
+const requireBuiltin = createRequire(import.meta.url);
 
 export interface Io {
   out(text: string): void;
@@ -43,6 +46,7 @@ const cancelled = () => Object.assign(new Error('cancelled'), { code: 'CRM_CANCE
 
 function ask(question: string): Promise<string> {
   if (!reader) {
+    const { createInterface } = requireBuiltin('node:readline') as typeof import('node:readline');
     reader = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
     reader.on('line', (line) => {
       const p = pending.shift();

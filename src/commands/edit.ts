@@ -82,7 +82,8 @@ export async function runEdit(io: Io, cmd: Command, ref: string, force: boolean)
     return;
   }
   const { timestamp, assertValid, existsIn } = await import('../model/change.js');
-  const { updateRecord, parseRecord } = await import('../model/frontmatter.js');
+  const { parseRecord } = await import('../model/frontmatter.js');
+  const { updateRecord } = await import('../model/frontmatter-write.js');
   // Keep the user's text; add `updated` (editUntilValid already added a history entry for a status/stage changed by hand).
   const data: Record<string, unknown> = { ...edited.data, updated: timestamp(io.now()) };
   const raw = updateRecord(record.type, edited.raw, data);

@@ -13,7 +13,8 @@
  * Pure: the same options give byte-identical output.
  */
 import { DEFAULT_SLA, DEFAULT_STAGES, type Sla } from '../model/config.js';
-import { serializeRecord, type Data } from '../model/frontmatter.js';
+import type { Data } from '../model/frontmatter.js';
+import { serializeRecord } from '../model/frontmatter-write.js';
 import { newId, slugify } from '../model/ids.js';
 import { recordPath } from '../model/record.js';
 import type { RecordType } from '../model/schema.js';

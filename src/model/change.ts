@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors.js';
 import type { Config } from './config.js';
-import { parseRecord, serializeRecord, updateRecord, type Data } from './frontmatter.js';
+import { parseRecord, type Data } from './frontmatter.js';
+import { serializeRecord, updateRecord } from './frontmatter-write.js';
 import type { Issue } from './issues.js';
 import { historyOf, recordPath, type CrmRecord, type HistoryEntry } from './record.js';
 import type { Change } from './repo.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyLines, parseRecord, serializeRecord, splitFile, updateRecord, FrontMatterError } from './frontmatter.js';
+import { keyLines, parseRecord, splitFile, FrontMatterError } from './frontmatter.js';
+import { serializeRecord, updateRecord } from './frontmatter-write.js';
 
 const lead = `---
 name: Jane Roe

@@ -21,7 +21,8 @@
  * merge. Both `crm sync` and `crm merge-driver` (the git merge driver) use
  * `mergeFile`.
  */
-import { deepEqual, isEmpty, parseRecord, splitFile, updateRecord, type Data } from './frontmatter.js';
+import { deepEqual, isEmpty, parseRecord, splitFile, type Data } from './frontmatter.js';
+import { updateRecord } from './frontmatter-write.js';
 import { classifyPath } from './layout.js';
 import { fieldSpec, type RecordType } from './schema.js';
 import { instantOf } from './validate.js';

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** Below this many files a worker costs more to start than it saves. */
-const WORKER_MIN = 12_000;
+const WORKER_MIN = 24_000;
 /** Share of the files this thread keeps (the worker starts late). */
 const MAIN_SHARE = 0.6;
 const WORKER_TIMEOUT_MS = 30_000;

@@ -348,7 +348,8 @@ async function undo(ctx: ActionContext, entry: UndoEntry): Promise<Outcome> {
 async function edit(ctx: ActionContext, key: string): Promise<Outcome> {
   const { editUntilValid } = await import('../commands/edit.js');
   const { timestamp: ts } = await import('../model/change.js');
-  const { updateRecord, parseRecord } = await import('../model/frontmatter.js');
+  const { parseRecord } = await import('../model/frontmatter.js');
+  const { updateRecord } = await import('../model/frontmatter-write.js');
   const loaded = ctx.repo.load();
   const record = loaded.records.find((r) => `${r.type}/${r.id}` === key);
   if (!record) throw new CrmError(`${key} no longer exists`);

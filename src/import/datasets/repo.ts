@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Data } from '../../model/frontmatter.js';
-import { serializeRecord } from '../../model/frontmatter.js';
+import { serializeRecord } from '../../model/frontmatter-write.js';
 import { recordPath } from '../../model/record.js';
 import type { RecordType } from '../../model/schema.js';
 
