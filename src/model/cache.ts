@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Data } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
@@ -642,6 +642,8 @@ export interface LoadOptions {
   text?: boolean;
   /** Use this thread only (inside the index worker). */
   single?: boolean;
+  /** Receives each type's paths and their stats (the index worker passes them back). */
+  onStats?: (type: RecordType, paths: string[], stats: Float64Array) => void;
 }
 
 /**
@@ -656,17 +658,25 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   const loads = new Map<RecordType, TypeLoad>();
   const all: string[] = [];
   for (const o of here) for (const p of o.paths) all.push(p);
-  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single ? { workerMin: Infinity } : {});
+  // While the index worker runs, both cores are busy: stat on this thread only.
+  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity } : {});
   let at = 0;
   for (const o of here) {
     const st = stats.subarray(at * 4, (at + o.paths.length) * 4);
     at += o.paths.length;
+    options.onStats?.(o.type, o.paths, st);
     loads.set(o.type, finishType(root, o, st, options));
   }
   if (built) {
     // The worker's types now have a fresh index (or, if it failed, are built here as usual).
-    built.wait();
-    for (const l of loadTypes(root, built.types, { ...options, single: true }).entries()) loads.set(built.types[l[0]]!, l[1]);
+    const seen = built.wait();
+    for (const type of built.types) {
+      const o = openType(root, type);
+      const known = seen.get(type);
+      // The worker's own stats of these files are what its index recorded: no need to stat them again.
+      const st = known && known.paths === o.paths.join('\u0000') ? known.stats : statFiles(root, o.paths, { workerMin: Infinity });
+      loads.set(type, finishType(root, o, st, options));
+    }
   }
   return types.map((t) => loads.get(t)!);
 }
@@ -683,7 +693,7 @@ const BUILD_WORKER_MIN = 3000;
  * worker thread builds the index of some types (about half the files) while
  * this thread builds the others.
  */
-function buildInWorker(root: string, opened: Opened[]): { types: RecordType[]; wait(): void } | undefined {
+function buildInWorker(root: string, opened: Opened[]): { types: RecordType[]; wait(): Map<RecordType, WorkerStats> } | undefined {
   const cold = opened.filter((o) => !o.base && o.paths.length > 0);
   const total = cold.reduce((n, o) => n + o.paths.length, 0);
   if (cold.length < 2 || total < BUILD_WORKER_MIN || process.env.CRM_NO_WORKERS) return undefined;
@@ -698,20 +708,35 @@ function buildInWorker(root: string, opened: Opened[]): { types: RecordType[]; w
   }
   const types = sides[0]!.types;
   const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
   try {
-    const worker = new Worker(script, { workerData: { root, types, flag: flag.buffer } });
+    const worker = new Worker(script, { workerData: { root, types, flag: flag.buffer, port: port2 }, transferList: [port2] });
     worker.unref();
     return {
       types,
       wait() {
         Atomics.wait(flag, 0, 0, 120_000);
-        if (Atomics.load(flag, 0) === 1) loadStats.workerBuilt.push(...types);
+        const seen = new Map<RecordType, WorkerStats>();
+        if (Atomics.load(flag, 0) === 1) {
+          loadStats.workerBuilt.push(...types);
+          const msg = receiveMessageOnPort(port1)?.message as { type: RecordType; paths: string; stats: Float64Array }[] | undefined;
+          for (const m of msg ?? []) if (m && typeof m.paths === 'string' && m.stats instanceof Float64Array) seen.set(m.type, m);
+        }
+        port1.close();
         void worker.terminate();
+        return seen;
       },
     };
   } catch {
+    port1.close();
     return undefined;
   }
+}
+
+/** What the index worker stat-ed for a type: its paths (NUL-joined) and their stats. */
+interface WorkerStats {
+  paths: string;
+  stats: Float64Array;
 }
 
 /** The bundled worker entry (dist/index-worker.js), next to or above the code that runs; none when running from sources. */

@@ -15,13 +15,34 @@ const FAIL = Symbol('fail');
 type Result = Value | typeof FAIL;
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$/;
+/** Words with a meaning in the core schema (null, booleans). */
+const KEYWORD = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 const INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
 const FLOAT = /^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$/;
 /** Things whose meaning in the core schema this reader does not decide. */
 const NUMBERISH = /^[-+.]?[0-9]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^\.[0-9]/;
 
+/** A plain scalar that starts with a letter and holds none of the characters that could change its meaning. */
+function plainWord(t: string, flow: boolean): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 58 /* : */) {
+      if (i + 1 === t.length || t.charCodeAt(i + 1) === 32) return false;
+    } else if (c === 35 /* # */) {
+      if (t.charCodeAt(i - 1) === 32) return false;
+    } else if (c === 9) return false;
+    else if (flow && (c === 44 || c === 91 || c === 93 || c === 123 || c === 125)) return false; // , [ ] { }
+  }
+  return true;
+}
+
 function scalar(text: string, flow: boolean): Result {
   const t = text.trim();
+  const c0 = t.charCodeAt(0);
+  // Most values are words that start with a letter: neither numbers, nor quoted, nor keywords of the core schema.
+  if (((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) && (t.length > 5 || !KEYWORD.has(t))) {
+    return plainWord(t, flow) ? t : FAIL;
+  }
   if (t === '' || t === '~' || t === 'null' || t === 'Null' || t === 'NULL') return null;
   if (t === 'true' || t === 'True' || t === 'TRUE') return true;
   if (t === 'false' || t === 'False' || t === 'FALSE') return false;

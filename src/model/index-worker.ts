@@ -4,14 +4,17 @@
  * it loads those types from the fresh index afterwards (see buildInWorker
  * in cache.ts); if this fails, that thread builds them itself.
  */
-import { workerData } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 import { loadTypes } from './cache.js';
 import type { RecordType } from './schema.js';
 
-const { root, types, flag } = workerData as { root: string; types: RecordType[]; flag: SharedArrayBuffer };
+const { root, types, flag, port } = workerData as { root: string; types: RecordType[]; flag: SharedArrayBuffer; port: MessagePort };
 const done = new Int32Array(flag);
 try {
-  loadTypes(root, types, { single: true });
+  // The stats this thread took, so that the other thread need not stat these files again.
+  const seen: { type: RecordType; paths: string; stats: Float64Array }[] = [];
+  loadTypes(root, types, { single: true, onStats: (type, paths, stats) => seen.push({ type, paths: paths.join('\u0000'), stats: stats.slice() }) });
+  port.postMessage(seen);
   Atomics.store(done, 0, 1);
 } catch {
   Atomics.store(done, 0, 2);
