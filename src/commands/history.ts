@@ -22,9 +22,10 @@ function isoUtc(seconds: number): string {
 }
 
 /** The commits that touched `path` (relative to the git root), newest first; undefined when the git CLI is missing. */
-export async function gitCliLog(gitRoot: string, path: string): Promise<FileCommit[] | undefined> {
+export async function gitCliLog(gitRoot: string, path: string, options: { follow?: boolean } = {}): Promise<FileCommit[] | undefined> {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync('git', ['log', '--follow', '--format=%H%x1f%at%x1f%an%x1f%ae%x1f%s%x1e', '--', path], {
+  const follow = options.follow ?? true;
+  const r = spawnSync('git', ['log', ...(follow ? ['--follow'] : []), '--format=%H%x1f%at%x1f%an%x1f%ae%x1f%s%x1e', '--', path], {
     cwd: gitRoot,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -87,7 +88,10 @@ export async function runHistory(io: Io, cmd: Command, o: HistoryOptions): Promi
     });
   }
   const path = relative(repo.gitRoot, join(repo.root, record.path)).split(sep).join('/');
-  let commits = (await gitCliLog(repo.gitRoot, path)) ?? (await isoGitLog(repo.gitRoot, path));
+  // A record's path never changes (ids survive renames), except an interaction's month folder when its `at`
+  // is edited: only then is the costly rename search of `git log --follow` worth it.
+  const follow = record.type === 'interaction';
+  let commits = (await gitCliLog(repo.gitRoot, path, { follow })) ?? (await isoGitLog(repo.gitRoot, path));
   if (o.limit !== undefined) commits = commits.slice(0, o.limit);
   if (o.json) {
     io.out(JSON.stringify(commits, null, 2));

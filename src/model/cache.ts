@@ -27,14 +27,14 @@ import type { Data } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
 import { TYPES, type RecordType } from './schema.js';
+import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { statFiles } from './stat-files.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 10;
+export const INDEX_VERSION = 12;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
-const BODY_IN_TEXT = 600;
 
 /** One file, as read (journal lines and fresh reads). */
 interface Entry {
@@ -101,9 +101,11 @@ class LeanStore {
   }
 }
 
+/** Every slot's front matter as JSON, newline-joined (JSON text has no raw newlines), with each slot's offset. */
 interface JsonFile {
   gen: string;
-  json: string[];
+  joined: string;
+  starts: Int32Array;
 }
 
 export interface TypeLoad {
@@ -301,17 +303,6 @@ function openType(root: string, type: RecordType): Opened {
   return { type, started, base, journal, writtenAt, paths, dirsNow, dirStatsNow, dirChanges };
 }
 
-export function textOf(data: Data, body: string): string {
-  // Same layout as search.ts searchTextOf: seven fields, tags, then the body.
-  const parts: string[] = [];
-  for (const k of ['name', 'subject', 'email', 'company', 'phone', 'website', 'title']) {
-    const v = data[k];
-    parts.push(typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  }
-  parts.push(Array.isArray(data.tags) ? data.tags.join(' ') : '');
-  parts.push(body.length > BODY_IN_TEXT ? body.slice(0, BODY_IN_TEXT) : body);
-  return parts.join('\n').toLowerCase();
-}
 
 function readEntry(root: string, type: RecordType, path: string, st: Float64Array, i: number): Entry {
   const base = { size: st[i * 4]!, mtimeMs: st[i * 4 + 1]!, ctimeMs: st[i * 4 + 2]!, ino: st[i * 4 + 3]! };
@@ -390,7 +381,10 @@ export interface TextSegment {
   starts: Int32Array;
   /** The record of each slot, or undefined where the slot is stale (its file changed). */
   records: (CrmRecord | undefined)[];
+  /** The same slots' fields only (the text before the notes), for typo-tolerant matching. */
+  heads?: Joined;
 }
+
 
 interface TextFile {
   gen: string;
@@ -398,12 +392,16 @@ interface TextFile {
   paths: string;
   joined: string;
   starts: Int32Array;
+  heads: Joined;
 }
+
+
 
 function readTextFile(root: string, type: RecordType, gen?: string): TextFile | undefined {
   try {
     const t = deserialize(fs.readFileSync(textPath(root, type))) as TextFile;
     if (typeof t.paths !== 'string' || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array)) return undefined;
+    if (!t.heads || typeof t.heads.joined !== 'string' || !(t.heads.starts instanceof Int32Array) || t.heads.starts.length !== t.starts.length) return undefined;
     if (gen !== undefined && t.gen !== gen) return undefined;
     return t;
   } catch {
@@ -427,9 +425,13 @@ function readTexts(root: string, type: RecordType): Record<string, string> {
   return out;
 }
 
-/** The JSON column of a base, read once when a record's full front matter is first needed. */
+/**
+ * The JSON column of a base, read when a record's full front matter is
+ * first needed: one string (a copy, not 100,000 strings to build), from
+ * which a slot's JSON is sliced.
+ */
 class JsonColumn {
-  private values: string[] | null | undefined;
+  private file: JsonFile | null | undefined;
 
   constructor(
     private readonly root: string,
@@ -437,25 +439,30 @@ class JsonColumn {
     private readonly gen: string,
   ) {}
 
-  /** The slot's JSON (given up by the column: it is parsed once), or undefined if the file is gone or from another base. */
-  take(slot: number): string | undefined {
-    if (this.values === undefined) {
+  private load(): JsonFile | null {
+    if (this.file === undefined) {
       try {
         const f = deserialize(fs.readFileSync(jsonPath(this.root, this.type))) as JsonFile;
-        this.values = f && f.gen === this.gen && Array.isArray(f.json) ? f.json : null;
+        this.file = f && f.gen === this.gen && typeof f.joined === 'string' && f.starts instanceof Int32Array ? f : null;
       } catch {
-        this.values = null;
+        this.file = null;
       }
     }
-    const v = this.values?.[slot];
-    if (this.values && v) this.values[slot] = '';
-    return v || undefined;
+    return this.file;
+  }
+
+  /** The slot's JSON, or undefined if the file is gone or from another base. */
+  take(slot: number): string | undefined {
+    const f = this.load();
+    if (!f || slot < 0 || slot >= f.starts.length) return undefined;
+    const end = slot + 1 < f.starts.length ? f.starts[slot + 1]! - 1 : f.joined.length;
+    return f.joined.slice(f.starts[slot]!, end) || undefined;
   }
 
   /** Every slot's JSON, for rewriting the base ('' where unknown). */
   all(): string[] {
-    this.take(-1);
-    return this.values ?? [];
+    const f = this.load();
+    return f && f.starts.length > 0 ? f.joined.split('\n') : [];
   }
 }
 
@@ -515,20 +522,20 @@ function writeBase(
     dirStats: Float64Array.from(dirs.stats),
   };
   const list = slots.map(({ path }) => (texts[path] ?? '').replace(/\u0000/g, ' '));
-  const starts = new Int32Array(list.length);
-  let at = 0;
-  list.forEach((t, i) => {
-    starts[i] = at;
-    at += t.length + 1;
-  });
-  const text: TextFile = { gen, paths: base.paths, joined: list.join('\u0000'), starts };
+  const text: TextFile = { gen, paths: base.paths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
   // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
   const put = (path: string, value: unknown) => {
     const tmp = `${path}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, serialize(value));
     fs.renameSync(tmp, path);
   };
-  put(jsonPath(root, type), { gen, json } satisfies JsonFile);
+  const jsonStarts = new Int32Array(json.length);
+  let offset = 0;
+  json.forEach((j, i) => {
+    jsonStarts[i] = offset;
+    offset += j.length + 1;
+  });
+  put(jsonPath(root, type), { gen, joined: json.join('\n'), starts: jsonStarts } satisfies JsonFile);
   put(textPath(root, type), text);
   put(basePath(root, type), base);
   fs.rmSync(journalPath(root, type), { force: true });
@@ -876,20 +883,15 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   }
   const segments: TextSegment[] = [];
   if (options.text) {
-    if (segmentRecords) segments.push({ joined: textFile!.joined, starts: textFile!.starts, records: segmentRecords });
+    if (segmentRecords) segments.push({ joined: textFile!.joined, starts: textFile!.starts, records: segmentRecords, heads: textFile!.heads });
     else {
       // No matching text file (first build, or rebuilt meanwhile): every record's text from the file.
       const have = new Set(extra.map((x) => x.record));
       for (const r of records) if (!have.has(r)) extra.push({ text: textFromFile(root, r.path, JSON.stringify(r.data)), record: r });
     }
     if (extra.length > 0) {
-      const starts = new Int32Array(extra.length);
-      let at = 0;
-      extra.forEach((x, i) => {
-        starts[i] = at;
-        at += x.text.length + 1;
-      });
-      segments.push({ joined: extra.map((x) => x.text.replace(/\u0000/g, ' ')).join('\u0000'), starts, records: extra.map((x) => x.record) });
+      const texts = extra.map((x) => x.text.replace(/\u0000/g, ' '));
+      segments.push({ ...joinTexts(texts), records: extra.map((x) => x.record), heads: joinTexts(texts.map(headOf)) });
     }
   }
   return { records, issues, reread: changed.length, segments };

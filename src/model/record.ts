@@ -42,12 +42,15 @@ export function recordPath(type: RecordType, id: string, data?: Data): string {
 }
 
 /** What a person calls a record: its name or subject, else its id. */
-export function recordTitle(r: { type: RecordType; id: string; data: Data }): string {
-  const t = r.data[TYPES[r.type].title];
+export function recordTitle(r: { type: RecordType; id: string; data: Data; field?: (name: string) => unknown }): string {
+  const get = (k: string) => (r.field ? r.field(k) : r.data[k]);
+  const t = get(TYPES[r.type].title);
   if (typeof t === 'string' && t.trim()) return t;
   if (r.type === 'interaction') {
-    const kind = typeof r.data.kind === 'string' ? r.data.kind : 'interaction';
-    const at = typeof r.data.at === 'string' ? r.data.at.slice(0, 10) : '';
+    const k = get('kind');
+    const a = get('at');
+    const kind = typeof k === 'string' ? k : 'interaction';
+    const at = typeof a === 'string' ? a.slice(0, 10) : '';
     return `${kind} ${at}`.trim();
   }
   return r.id;

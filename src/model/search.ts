@@ -4,11 +4,13 @@
  *
  * Two stages keep a query fast on a large repository: a prefilter scans the
  * lowercase search text of every record (kept in the index) for the query's
- * words, and, when that finds too little, for its trigrams (typos); the few
- * hundred candidates are then ranked by fuse.js. Substring matches always
- * rank ahead of fuzzy ones.
+ * words (fields first, then notes), and, when that finds too little, the
+ * fields for its trigrams (typos); the few hundred candidates are then
+ * ranked by fuse.js. Substring matches always rank ahead of fuzzy ones, and
+ * notes match exact words only.
  */
 import Fuse from 'fuse.js';
+import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { recordTitle, type CrmRecord } from './record.js';
 
 export interface SearchHit {
@@ -31,19 +33,9 @@ const KEYS = [
 const FIELD_OF: Record<string, string> = { name: 'title', subject: 'title' };
 const MAX_CANDIDATES = 300;
 
-function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.map(str).join(' ');
-  return '';
-}
-
 /** The lowercase text search looks in, for a record without one from the index. */
 export function searchTextOf(r: CrmRecord): string {
-  if (r.searchText !== undefined) return r.searchText;
-  const parts = ['name', 'subject', 'email', 'company', 'phone', 'website', 'title'].map((k) => (typeof r.data[k] === 'string' || typeof r.data[k] === 'number' ? String(r.data[k]) : ''));
-  parts.push(str(r.data.tags), r.body.slice(0, 600));
-  return parts.join('\n').toLowerCase();
+  return r.searchText ?? textOf(r.data, r.body);
 }
 
 function trigrams(s: string): string[] {
@@ -59,18 +51,19 @@ export interface Segment {
   starts: Int32Array;
   /** The record at each offset; undefined marks a stale slot to skip. */
   records: readonly (CrmRecord | undefined)[];
+  /** The same slots' fields only (before the notes); made here when absent. */
+  heads?: Joined;
 }
 
 /** One segment made from the records' own search text (when the index has none ready). */
 export function segmentOf(records: readonly CrmRecord[]): Segment {
   const texts = records.map((r) => searchTextOf(r).replace(/\u0000/g, ' '));
-  const starts = new Int32Array(texts.length);
-  let at = 0;
-  texts.forEach((t, i) => {
-    starts[i] = at;
-    at += t.length + 1;
-  });
-  return { joined: texts.join('\u0000'), starts, records };
+  return { ...joinTexts(texts), records, heads: joinTexts(texts.map(headOf)) };
+}
+
+function headsOf(seg: Segment): Segment {
+  const heads = seg.heads ?? joinTexts(seg.starts.length ? seg.joined.split('\u0000').map(headOf) : []);
+  return { ...heads, records: seg.records };
 }
 
 /** Finding a word is a few `indexOf` jumps over one string, not a scan of every record. */
@@ -96,30 +89,43 @@ function textIn(seg: Segment, i: number): string {
   return seg.joined.slice(seg.starts[i]!, end);
 }
 
-/** Candidates whose text contains every word of the query, else most of its trigrams. */
+/**
+ * Candidates whose text contains every word of the query (fields first,
+ * then notes), else, for typo tolerance, records whose fields (name,
+ * subject, email, company, phone, website, title, tags) hold most of its
+ * trigrams. Notes match exactly only: scanning every note for trigrams
+ * would cost a pass over the whole text per trigram.
+ */
 export function prefilter(segments: readonly Segment[], query: string, limit = 20): { exact: CrmRecord[]; fuzzy: CrmRecord[]; text: Map<CrmRecord, string> } {
   const q = query.trim().toLowerCase().replace(/\u0000/g, '');
   const words = q.split(/\s+/).filter(Boolean);
   const text = new Map<CrmRecord, string>();
   if (words.length === 0) return { exact: [], fuzzy: [], text };
+  const heads = segments.map(headsOf);
   // Exact: records containing the longest word, then checked for the others.
   const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
   const exact: CrmRecord[] = [];
   const exactSet = new Set<CrmRecord>();
-  for (const seg of segments) {
-    for (const i of containing(seg, first!)) {
-      const r = seg.records[i];
-      if (!r) continue;
-      const t = textIn(seg, i);
-      if (others.every((w) => t.includes(w))) {
-        exact.push(r);
-        exactSet.add(r);
-        text.set(r, t);
+  // Only the first few hundred exact matches are ranked, so the scan stops there.
+  const enough = Math.max(MAX_CANDIDATES, limit * 4);
+  scan: for (const within of [heads, segments]) {
+    for (let s = 0; s < segments.length; s++) {
+      const seg = within[s]!;
+      for (const i of containing(seg, first!)) {
+        if (exact.length >= enough) break scan;
+        const r = seg.records[i];
+        if (!r || exactSet.has(r)) continue;
+        const t = textIn(segments[s]!, i);
+        if (others.every((w) => t.includes(w))) {
+          exact.push(r);
+          exactSet.add(r);
+          text.set(r, t);
+        }
       }
     }
   }
   // Exact matches rank first: with enough of them, typo-tolerant candidates cannot make the list.
-  if (exact.length >= limit) return { exact: exact.slice(0, Math.max(MAX_CANDIDATES, limit * 4)), fuzzy: [], text };
+  if (exact.length >= limit) return { exact, fuzzy: [], text };
   // Fuzzy: count the query's trigrams found in each record; a trigram found almost everywhere says nothing.
   const total = segments.reduce((n, s) => n + s.starts.length, 0);
   const common = Math.max(300, Math.floor(total * 0.05));
@@ -127,9 +133,9 @@ export function prefilter(segments: readonly Segment[], query: string, limit = 2
   const hitsOf = new Map<string, { seg: Segment; i: number }[]>();
   for (const g of grams) {
     const hits: { seg: Segment; i: number }[] = [];
-    scan: for (const seg of segments) {
-      for (const i of containing(seg, g)) {
-        hits.push({ seg, i });
+    scan: for (let s = 0; s < segments.length; s++) {
+      for (const i of containing(heads[s]!, g)) {
+        hits.push({ seg: segments[s]!, i });
         if (hits.length > common) break scan;
       }
     }
@@ -161,18 +167,23 @@ interface Doc {
   notes: string;
 }
 
+/**
+ * What fuse.js ranks, taken from the search text (lowercase; fuse ignores
+ * case): name, subject, email, company, phone, website, title and tags are
+ * its first eight lines, the notes what follows. No record's front matter
+ * is parsed for it.
+ */
 function toDoc(r: CrmRecord, known?: string): Doc {
-  const t = known ?? searchTextOf(r);
+  const lines = (known ?? searchTextOf(r)).split('\n');
   return {
     record: r,
     title: recordTitle(r),
-    email: str(r.data.email),
-    company: str(r.data.company),
-    website: str(r.data.website),
-    phone: str(r.data.phone),
-    tags: str(r.data.tags),
-    // the notes part of the search text: what follows the fields
-    notes: t.split('\n').slice(8).join(' '),
+    email: lines[2] ?? '',
+    company: lines[3] ?? '',
+    phone: lines[4] ?? '',
+    website: lines[5] ?? '',
+    tags: lines[7] ?? '',
+    notes: lines.slice(8).join(' '),
   };
 }
 
