@@ -96,7 +96,13 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
   }
   const filter = o.where ? await compileWhere(io, o.where) : undefined;
   const repo = await openRepository(io, cmd);
-  const loaded = repo.load(type ? [type] : RECORD_TYPES);
+  const shown = o.columns
+    ? o.columns.split(',').map((c) => c.trim())
+    : type
+      ? [TYPES[type].title, ...TYPES[type].columns]
+      : ['name', 'subject', 'status', 'stage', 'kind', 'owner'];
+  const sorted = (o.sort ?? (type ? TYPES[type].title : '')).split(',').map((s) => s.trim().replace(/^[-+]/, ''));
+  const loaded = repo.load(type ? [type] : RECORD_TYPES, { columns: [...new Set([...shown, ...sorted].filter(Boolean))] });
   warnSkipped(io, loaded.issues);
   let rows = loaded.records;
   if (filter) rows = rows.filter(filter);

@@ -74,7 +74,8 @@ export async function runReport(io: Io, cmd: Command, name: ReportName, o: Repor
     records = at.records;
     warnSkipped(io, at.issues);
   } else {
-    const loaded = repo.load(REPORTS[name].types);
+    const { FACT_FIELDS } = await import('../reports/facts.js');
+    const loaded = repo.load(REPORTS[name].types, { columns: FACT_FIELDS });
     warnSkipped(io, loaded.issues);
     records = loaded.records;
   }

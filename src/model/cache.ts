@@ -649,6 +649,8 @@ export interface LoadOptions {
   text?: boolean;
   /** Use this thread only (inside the index worker). */
   single?: boolean;
+  /** Lean columns to parse while the files are stat-ed (the fields the caller reads of every record). */
+  columns?: readonly string[];
   /** Receives each type's paths and their stats (the index worker passes them back). */
   onStats?: (type: RecordType, paths: string[], stats: Float64Array) => void;
 }
@@ -665,8 +667,12 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   const loads = new Map<RecordType, TypeLoad>();
   const all: string[] = [];
   for (const o of here) for (const p of o.paths) all.push(p);
+  // Parsing the columns the caller will read does not need the stats: it runs while a worker stats.
+  const during = () => {
+    for (const o of here) for (const f of options.columns ?? []) if (o.base?.lean.has(f)) o.base.lean.column(f);
+  };
   // While the index worker runs, both cores are busy: stat on this thread only.
-  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity } : {});
+  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
   let at = 0;
   for (const o of here) {
     const st = stats.subarray(at * 4, (at + o.paths.length) * 4);

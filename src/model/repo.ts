@@ -114,18 +114,26 @@ export interface Loaded {
   issues: Issue[];
 }
 
+/** What a command will read of the records it loads (lets the load prepare it). */
+export interface LoadHints {
+  /** Load the search text too. */
+  searchText?: boolean;
+  /** Fields the command reads of every record (their index columns are parsed while files are stat-ed). */
+  columns?: readonly string[];
+}
+
 /** Records of the given types through the index (.crm/index), refreshed for whatever changed on disk. */
 export function loadRecords(
   root: string,
   types: readonly RecordType[] = RECORD_TYPES,
   env: Record<string, string | undefined> = process.env,
-  options: { searchText?: boolean } = {},
+  options: LoadHints = {},
 ): Loaded {
   if (env.CRM_NO_INDEX) return loadRecordsDirect(root, types);
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const segments: TextSegment[] = [];
-  for (const l of loadTypes(root, types, { text: options.searchText === true })) {
+  for (const l of loadTypes(root, types, { text: options.searchText === true, ...(options.columns ? { columns: options.columns } : {}) })) {
     for (const r of l.records) records.push(r);
     issues.push(...l.issues);
     segments.push(...l.segments);
@@ -535,7 +543,7 @@ export class Repository {
   }
 
   /** Records of the given types (all by default), read once per process. */
-  load(types: readonly RecordType[] = RECORD_TYPES, options: { searchText?: boolean } = {}): Loaded {
+  load(types: readonly RecordType[] = RECORD_TYPES, options: LoadHints = {}): Loaded {
     const key = `${[...types].sort().join(',')}${options.searchText ? '+text' : ''}`;
     let l = this.cache.get(key);
     if (!l) {

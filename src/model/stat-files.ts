@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 
 /** Below this many files a worker costs more to start than it saves. */
 const WORKER_MIN = 24_000;
-/** Share of the files this thread keeps (the worker starts late). */
-const MAIN_SHARE = 0.6;
+/** Files taken at a time by each thread from the shared counter. */
+const CHUNK = 512;
 const WORKER_TIMEOUT_MS = 30_000;
 
 /**
@@ -61,18 +61,23 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 ${RAW_STAT_SOURCE}
-const { root, plain, list, out, flag } = workerData;
+const { root, plain, list, out, ctrl } = workerData;
 const a = new Float64Array(out);
-const f = new Int32Array(flag);
+const c = new Int32Array(ctrl);
 try {
   const raw = plain ? undefined : rawStatter(fs, fs.statSync);
   const paths = list.split('\\u0000');
-  for (let i = 0; i < paths.length; i++) statInto(raw, fs.statSync, root + '/' + paths[i], a, i * 4);
-  Atomics.store(f, 0, 1);
+  for (;;) {
+    const from = Atomics.add(c, 0, ${CHUNK});
+    if (from >= paths.length) break;
+    const to = Math.min(paths.length, from + ${CHUNK});
+    for (let i = from; i < to; i++) statInto(raw, fs.statSync, root + '/' + paths[i], a, i * 4);
+  }
+  Atomics.store(c, 1, 1);
 } catch (e) {
-  Atomics.store(f, 0, 2);
+  Atomics.store(c, 1, 2);
 }
-Atomics.notify(f, 0);
+Atomics.notify(c, 1);
 `;
 
 type RawStat = ((path: string) => Float64Array | undefined) | undefined;
@@ -89,35 +94,46 @@ function statRange(root: string, paths: readonly string[], out: Float64Array, fr
   for (let i = from; i < to; i++) helpers.statInto(raw, fs.statSync, `${root}/${paths[i]}`, out, i * 4);
 }
 
-/** Stats of `paths` (relative to `root`), four numbers per path. */
-export function statFiles(root: string, paths: readonly string[], options: { workerMin?: number; plain?: boolean } = {}): Float64Array {
+/**
+ * Stats of `paths` (relative to `root`), four numbers per path.
+ *
+ * With a worker, both threads take chunks of files from a shared counter
+ * until none are left, so they finish together however fast each one
+ * starts. `during` runs on this thread first, while the worker starts and
+ * stats: work that does not need the stats (parsing index columns).
+ */
+export function statFiles(root: string, paths: readonly string[], options: { workerMin?: number; plain?: boolean; during?: () => void } = {}): Float64Array {
   const n = paths.length;
-  const out = new Float64Array(n * 4);
   if (n < (options.workerMin ?? WORKER_MIN) || n < 2 || process.env.CRM_NO_WORKERS) {
+    const out = new Float64Array(n * 4);
+    options.during?.();
     statRange(root, paths, out, 0, n, options.plain);
     return out;
   }
-  const cut = Math.floor(n * MAIN_SHARE);
-  let shared: Float64Array | undefined;
-  let flag: Int32Array | undefined;
+  const buf = new SharedArrayBuffer(n * 4 * 8);
+  const out = new Float64Array(buf);
+  out.fill(Number.NaN);
+  const ctrl = new Int32Array(new SharedArrayBuffer(8)); // next chunk, worker done (1) or failed (2)
   let worker: Worker | undefined;
   try {
-    const outBuf = new SharedArrayBuffer((n - cut) * 4 * 8);
-    const flagBuf = new SharedArrayBuffer(4);
-    shared = new Float64Array(outBuf);
-    flag = new Int32Array(flagBuf);
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { root, plain: options.plain === true, list: paths.slice(cut).join('\u0000'), out: outBuf, flag: flagBuf } });
-    w.unref();
-    worker = w;
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root, plain: options.plain === true, list: paths.join('\u0000'), out: buf, ctrl: ctrl.buffer } });
+    worker.unref();
   } catch {
     worker = undefined;
   }
-  statRange(root, paths, out, 0, cut, options.plain);
-  if (worker && shared && flag) {
-    Atomics.wait(flag, 0, 0, WORKER_TIMEOUT_MS);
-    if (Atomics.load(flag, 0) === 1) out.set(shared, cut * 4);
-    else statRange(root, paths, out, cut, n, options.plain);
+  options.during?.();
+  for (;;) {
+    const from = Atomics.add(ctrl, 0, CHUNK);
+    if (from >= n) break;
+    statRange(root, paths, out, from, Math.min(n, from + CHUNK), options.plain);
+  }
+  if (worker) {
+    Atomics.wait(ctrl, 1, 0, WORKER_TIMEOUT_MS);
     void worker.terminate();
-  } else statRange(root, paths, out, cut, n, options.plain);
+    // A chunk the worker took but did not finish (it failed or is late) is stat-ed here.
+    if (Atomics.load(ctrl, 1) !== 1) {
+      for (let i = 0; i < n; i++) if (Number.isNaN(out[i * 4]!)) statRange(root, paths, out, i, i + 1, options.plain);
+    }
+  }
   return out;
 }

@@ -183,6 +183,9 @@ const READS: Partial<Record<RecordType, readonly string[]>> = {
   case: ['created', 'history', 'status', 'first_response_at', 'resolved_at', 'satisfaction', 'priority'],
 };
 
+/** Every field facts read, of any type (what a report asks the index to prepare). */
+export const FACT_FIELDS: readonly string[] = [...new Set([...Object.values(READS).flat(), 'at', 'created', 'kind', 'due', 'done_at'])];
+
 function fieldsOf(r: ReportRecord): Data {
   const f = (r as { field?: (k: string) => unknown }).field;
   const keys = READS[r.type];
