@@ -174,8 +174,8 @@ interface Journal {
   writtenAt: number;
 }
 
-/** A type between opening its index and stat-ing its files (see loadTypes). */
-interface Opened {
+/** A type between opening its index and stat-ing its files (see loadTypes); plain data, so a worker can be handed it. */
+export interface Opened {
   type: RecordType;
   started: number;
   base: Base | undefined;
@@ -308,7 +308,7 @@ function readEntry(root: string, type: RecordType, path: string, st: Float64Arra
   const base = { size: st[i * 4]!, mtimeMs: st[i * 4 + 1]!, ctimeMs: st[i * 4 + 2]!, ino: st[i * 4 + 3]! };
   let raw: string;
   try {
-    raw = fs.readFileSync(join(root, path), 'utf8');
+    raw = fs.readFileSync(`${root}/${path}`, 'utf8');
   } catch (e) {
     return { ...base, text: '', issues: [{ path, line: 1, code: 'unreadable', message: `cannot read: ${(e as Error).message}`, severity: 'error' }] };
   }
@@ -415,12 +415,12 @@ function textAt(t: TextFile, i: number): string {
 }
 
 /** Search text per path, from the text file. */
-function readTexts(root: string, type: RecordType): Record<string, string> {
+function readTexts(root: string, type: RecordType): Map<string, string> {
   const t = readTextFile(root, type);
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   if (t && t.paths !== '') {
     const paths = t.paths.split('\u0000');
-    if (paths.length === t.starts.length) paths.forEach((p, i) => (out[p] = textAt(t, i)));
+    if (paths.length === t.starts.length) paths.forEach((p, i) => out.set(p, textAt(t, i)));
   }
   return out;
 }
@@ -470,7 +470,8 @@ function writeBase(
   root: string,
   type: RecordType,
   slots: { path: string; e: Entry }[],
-  texts: Record<string, string>,
+  /** Search text of each slot. */
+  texts: string[],
   writtenAt: number,
   dirs: { dirs: string[]; stats: number[] },
 ): void {
@@ -493,7 +494,10 @@ function writeBase(
   slots.forEach(({ path, e }, i) => {
     paths.push(path);
     ids.push(e.id ?? '');
-    stats.set([e.size, e.mtimeMs, e.ctimeMs, e.ino], i * 4);
+    stats[i * 4] = e.size;
+    stats[i * 4 + 1] = e.mtimeMs;
+    stats[i * 4 + 2] = e.ctimeMs;
+    stats[i * 4 + 3] = e.ino;
     json.push(e.json ?? '');
     if (e.issues?.length) issues[i] = e.issues;
     if (e.json) {
@@ -521,7 +525,7 @@ function writeBase(
     dirs: dirs.dirs,
     dirStats: Float64Array.from(dirs.stats),
   };
-  const list = slots.map(({ path }) => (texts[path] ?? '').replace(/\u0000/g, ' '));
+  const list = texts.map((t) => (t.includes('\u0000') ? t.replace(/\u0000/g, ' ') : t));
   const text: TextFile = { gen, paths: base.paths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
   // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
   const put = (path: string, value: unknown) => {
@@ -651,6 +655,8 @@ export interface LoadOptions {
   single?: boolean;
   /** Lean columns to parse while the files are stat-ed (the fields the caller reads of every record). */
   columns?: readonly string[];
+  /** The types already opened by the thread that started the index worker (their folders listed). */
+  opened?: Opened[];
   /** Receives each type's paths and their stats (the index worker passes them back). */
   onStats?: (type: RecordType, paths: string[], stats: Float64Array) => void;
 }
@@ -661,7 +667,7 @@ export interface LoadOptions {
  * threads when there are many).
  */
 export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
-  const opened = types.map((t) => openType(root, t));
+  const opened = types.map((t) => options.opened?.find((o) => o.type === t) ?? openType(root, t));
   const built = options.single ? undefined : buildInWorker(root, opened);
   const here = built ? opened.filter((o) => !built.types.includes(o.type)) : opened;
   const loads = new Map<RecordType, TypeLoad>();
@@ -723,7 +729,8 @@ function buildInWorker(root: string, opened: Opened[]): { types: RecordType[]; w
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   try {
-    const worker = new Worker(script, { workerData: { root, types, flag: flag.buffer, port: port2 }, transferList: [port2] });
+    const handed = cold.filter((o) => types.includes(o.type));
+    const worker = new Worker(script, { workerData: { root, types, opened: handed, flag: flag.buffer, port: port2 }, transferList: [port2] });
     worker.unref();
     return {
       types,
@@ -839,19 +846,19 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   if (options.write !== false && (!base || changed.length > 0 || writtenAt < started - RACY_MS)) {
     try {
       if (!base || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
-        const all = base ? readTexts(root, type) : {};
+        const known = base ? readTexts(root, type) : undefined;
         const json = column ? column.all() : [];
         const slots: { path: string; e: Entry }[] = [];
+        const texts: string[] = [];
         for (let i = 0; i < n; i++) {
           const v = current[i];
           if (v === null || v === undefined) continue;
-          slots.push({ path: o.paths[i]!, e: entryAt(v, json) });
+          const path = o.paths[i]!;
+          const e = entryAt(v, json);
+          slots.push({ path, e });
+          texts.push(e.text ?? known?.get(path) ?? (e.json ? textFromFile(root, path, e.json) : ''));
         }
-        const outTexts: Record<string, string> = {};
-        for (const { path, e } of slots) {
-          outTexts[path] = e.text ?? all[path] ?? (e.json ? textFromFile(root, path, e.json) : '');
-        }
-        writeBase(root, type, slots, outTexts, started, { dirs: o.dirsNow, stats: o.dirStatsNow });
+        writeBase(root, type, slots, texts, started, { dirs: o.dirsNow, stats: o.dirStatsNow });
       } else {
         appendJournal(root, type, changed, started);
       }

@@ -5,15 +5,15 @@
  * in cache.ts); if this fails, that thread builds them itself.
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { loadTypes } from './cache.js';
+import { loadTypes, type Opened } from './cache.js';
 import type { RecordType } from './schema.js';
 
-const { root, types, flag, port } = workerData as { root: string; types: RecordType[]; flag: SharedArrayBuffer; port: MessagePort };
+const { root, types, opened, flag, port } = workerData as { root: string; types: RecordType[]; opened: Opened[]; flag: SharedArrayBuffer; port: MessagePort };
 const done = new Int32Array(flag);
 try {
   // The stats this thread took, so that the other thread need not stat these files again.
   const seen: { type: RecordType; paths: string; stats: Float64Array }[] = [];
-  loadTypes(root, types, { single: true, onStats: (type, paths, stats) => seen.push({ type, paths: paths.join('\u0000'), stats: stats.slice() }) });
+  loadTypes(root, types, { single: true, opened, onStats: (type, paths, stats) => seen.push({ type, paths: paths.join('\u0000'), stats: stats.slice() }) });
   port.postMessage(seen);
   Atomics.store(done, 0, 1);
 } catch {
