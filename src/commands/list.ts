@@ -138,15 +138,18 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
     return;
   }
   if (o.format === 'tsv' || !io.isTTY) {
-    if (rows.length === 0) return;
-    const lines = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      let line = '';
-      for (let c = 0; c < getters.length; c++) line += (c ? '\t' : '') + tsvCell(cellText(getters[c]!(r)));
-      lines[i] = line;
+    // Written a few thousand lines at a time: no 10 MB string is ever built for a large repository.
+    const CHUNK = 4096;
+    for (let from = 0; from < rows.length; from += CHUNK) {
+      let text = '';
+      for (let i = from; i < Math.min(rows.length, from + CHUNK); i++) {
+        const r = rows[i]!;
+        let line = tsvCell(cellText(getters[0]!(r)));
+        for (let c = 1; c < getters.length; c++) line += `\t${tsvCell(cellText(getters[c]!(r)))}`;
+        text += `${line}\n`;
+      }
+      io.out(text);
     }
-    io.out(lines.join('\n'));
     return;
   }
   if (rows.length === 0) {

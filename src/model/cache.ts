@@ -572,36 +572,39 @@ function journalLength(root: string, type: RecordType): number {
  */
 class IndexedRecord implements CrmRecord {
   private parsed: Data | undefined;
-  private rawText: string | undefined;
-  private bodyText: string | undefined;
+  /** The file's text and body, once read. */
+  private file: { raw: string; body: string } | undefined;
+
+  /** An own property (not a getter), so that `{ ...record }` keeps it. */
+  readonly type: RecordType;
 
   constructor(
-    private readonly root: string,
-    readonly type: RecordType,
+    /** What the records of one base (or one fresh read) share. */
+    private readonly src: Source,
     readonly id: string,
     readonly path: string,
-    /** Front matter as JSON (a fresh read), or the base's column to take it from. */
-    private json: string | JsonColumn | undefined,
-    private readonly lean: LeanColumns | undefined,
     private readonly slot: number,
-    private readonly text: string | TextFile | undefined,
-  ) {}
+    /** Front matter as JSON (a fresh read); base records take theirs from the source's column. */
+    private json: string | undefined,
+  ) {
+    this.type = src.type;
+  }
 
   /** Search text: the record's own, or its slot in the type's text file (sliced on demand). */
   get searchText(): string | undefined {
-    if (this.text === undefined || typeof this.text === 'string') return this.text;
-    return textAt(this.text, this.slot);
+    const text = this.src.text;
+    if (text === undefined || typeof text === 'string') return text;
+    return textAt(text, this.slot);
   }
 
   get data(): Data {
     if (this.parsed === undefined) {
-      const json = typeof this.json === 'string' ? this.json : this.json?.take(this.slot);
+      const json = this.json ?? this.src.column?.take(this.slot);
       this.json = undefined; // the parsed data replaces the text: memory stays flat
       if (json) this.parsed = JSON.parse(json) as Data;
       else {
         // The JSON column was rewritten by another process meanwhile: read the file itself.
-        this.read();
-        this.parsed = readRecordFile(this.path, this.rawText as string).record?.data ?? {};
+        this.parsed = readRecordFile(this.path, this.raw).record?.data ?? {};
       }
     }
     return this.parsed;
@@ -611,32 +614,40 @@ class IndexedRecord implements CrmRecord {
     this.parsed = v;
   }
 
-  private read(): void {
-    if (this.rawText !== undefined) return;
-    this.rawText = fs.readFileSync(join(this.root, this.path), 'utf8');
-    this.bodyText = readRecordFile(this.path, this.rawText).record?.body ?? '';
+  private read(): { raw: string; body: string } {
+    if (!this.file) {
+      const raw = fs.readFileSync(join(this.src.root, this.path), 'utf8');
+      this.file = { raw, body: readRecordFile(this.path, raw).record?.body ?? '' };
+    }
+    return this.file;
   }
 
   get raw(): string {
-    this.read();
-    return this.rawText as string;
+    return this.read().raw;
   }
 
   get body(): string {
-    this.read();
-    return this.bodyText as string;
+    return this.read().body;
   }
 
   field(name: string): unknown {
-    if (this.parsed === undefined && this.lean) {
+    const lean = this.src.lean;
+    if (this.parsed === undefined && lean) {
       if (this.slot < 0) {
-        if (this.lean.fields.has(name)) return this.lean.values?.[name];
-      } else {
-        if (this.lean.store?.has(name)) return this.lean.store.column(name)?.[this.slot] ?? undefined;
-      }
+        if (lean.fields.has(name)) return lean.values?.[name];
+      } else if (lean.store?.has(name)) return lean.store.column(name)?.[this.slot] ?? undefined;
     }
     return this.data[name];
   }
+}
+
+/** What records of one base share (or a freshly read record has of its own). */
+interface Source {
+  root: string;
+  type: RecordType;
+  column?: JsonColumn;
+  lean?: LeanColumns;
+  text?: string | TextFile;
 }
 
 /** Lean values: columns of the base file (by slot), or one entry's own values (slot -1). */
@@ -870,7 +881,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const leanSet = new Set(leanFields(type));
-  const leanCols: LeanColumns | undefined = base ? { store: base.lean, fields: leanSet } : undefined;
+  const shared: Source = { root, type, ...(column ? { column } : {}), ...(base ? { lean: { store: base.lean, fields: leanSet } } : {}), ...(textFile ? { text: textFile } : {}) };
   const segmentRecords: (CrmRecord | undefined)[] | undefined = textFile ? new Array(base!.paths.length) : undefined;
   const extra: { text: string; record: CrmRecord }[] = [];
   for (let i = 0; i < n; i++) {
@@ -882,14 +893,15 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
       if (is) issues.push(...is);
       const id = base!.ids[v];
       if (!id) continue;
-      const rec = new IndexedRecord(root, type, id, path, column, leanCols, v, textFile);
+      const rec = new IndexedRecord(shared, id, path, v, undefined);
       records.push(rec);
       if (segmentRecords) segmentRecords[v] = rec;
     } else {
       if (v.issues) issues.push(...v.issues);
       if (!v.id || !v.json) continue;
       const text = options.text ? (v.text ?? textFromFile(root, path, v.json)) : undefined;
-      const rec = new IndexedRecord(root, type, v.id, path, v.json, v.lean ? { fields: leanSet, values: v.lean } : undefined, -1, text);
+      const own: Source = { root, type, ...(v.lean ? { lean: { fields: leanSet, values: v.lean } } : {}), ...(text !== undefined ? { text } : {}) };
+      const rec = new IndexedRecord(own, v.id, path, -1, v.json);
       records.push(rec);
       if (text !== undefined) extra.push({ text, record: rec });
     }
