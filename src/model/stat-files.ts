@@ -28,7 +28,15 @@ const RAW_STAT_SOURCE = `
 function rawStatter(fs, statSync) {
   try {
     if (process.env.CRM_NO_RAW_STAT) return undefined;
-    const binding = process.binding('fs');
+    // Node versions that warn about process.binding would print it to the user: keep it quiet.
+    const warn = process.emitWarning;
+    let binding;
+    try {
+      process.emitWarning = () => {};
+      binding = process.binding('fs');
+    } finally {
+      process.emitWarning = warn;
+    }
     if (typeof binding.stat !== 'function') return undefined;
     const raw = (p) => binding.stat(p, false, undefined, false);
     const ref = statSync(process.execPath);
