@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { Nouns } from './index.js';
-import { examples, globals, openRepository, recordJson, reportMutation } from './shared.js';
+import { examples, globals, openRepository, reportStatusMove } from './shared.js';
 
 export interface AccountLifecycleOptions {
   ref: string;
@@ -46,20 +46,16 @@ export async function runAccountLifecycle(io: Io, cmd: Command, o: AccountLifecy
   );
 
   if (!outcome || !current) return;
-  if (outcome.kind === 'unchanged') {
-    io.err(`${outcome.message[0]!.toUpperCase()}${outcome.message.slice(1)}.`);
-    if (o.json) io.out(JSON.stringify(recordJson(current, true), null, 2));
-    return;
-  }
-  const p = outcome.plan;
-  if (o.dryRun) {
-    if (o.json) io.out(JSON.stringify({ dry_run: true, ...recordJson(p.account.record, true) }, null, 2));
-    else io.out(describeChanges(result.changes));
-    io.err(`Dry run: account ${p.account.record.id} would go ${p.from ?? 'none'} → ${p.to}; nothing was written.`);
-    return;
-  }
-  if (o.json) io.out(JSON.stringify(recordJson(p.account.record, true), null, 2));
-  reportMutation(io, result, `Account ${p.account.record.id}: ${p.from ?? 'none'} → ${p.to}`);
+  reportStatusMove(
+    io,
+    result,
+    o,
+    'account',
+    outcome.kind === 'unchanged'
+      ? { kind: 'unchanged', message: outcome.message, record: current }
+      : { kind: 'moved', record: outcome.plan.account.record, from: outcome.plan.from, to: outcome.plan.to },
+    describeChanges,
+  );
 }
 
 export function register(nouns: Nouns, io: Io): void {

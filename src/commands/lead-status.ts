@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import type { Nouns } from './index.js';
-import { examples, globals, openRepository, recordJson, reportMutation } from './shared.js';
+import { examples, globals, openRepository, reportStatusMove } from './shared.js';
 
 export type LeadAction = 'contact' | 'qualify' | 'disqualify' | 'reopen';
 
@@ -56,20 +56,16 @@ export async function runLeadStatus(io: Io, cmd: Command, o: LeadStatusOptions):
   );
 
   if (!outcome || !current) return;
-  if (outcome.kind === 'unchanged') {
-    io.err(`${outcome.message[0]!.toUpperCase()}${outcome.message.slice(1)}.`);
-    if (o.json) io.out(JSON.stringify(recordJson(current, true), null, 2));
-    return;
-  }
-  const { plan } = outcome;
-  if (o.dryRun) {
-    if (o.json) io.out(JSON.stringify({ dry_run: true, ...recordJson(plan.lead.record, true) }, null, 2));
-    else io.out(describeChanges(result.changes));
-    io.err(`Dry run: lead ${plan.lead.record.id} would go ${plan.from ?? 'none'} → ${plan.to}; nothing was written.`);
-    return;
-  }
-  if (o.json) io.out(JSON.stringify(recordJson(plan.lead.record, true), null, 2));
-  reportMutation(io, result, `Lead ${plan.lead.record.id}: ${plan.from ?? 'none'} → ${plan.to}`);
+  reportStatusMove(
+    io,
+    result,
+    o,
+    'lead',
+    outcome.kind === 'unchanged'
+      ? { kind: 'unchanged', message: outcome.message, record: current }
+      : { kind: 'moved', record: outcome.plan.lead.record, from: outcome.plan.from, to: outcome.plan.to },
+    describeChanges,
+  );
 }
 
 const HELP: Record<LeadAction, { description: string; examples: string[] }> = {

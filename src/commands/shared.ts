@@ -111,6 +111,34 @@ export function reportMutation(io: Io, result: MutateResult, verb: string): void
   else io.err(`${verb} (not committed: ${result.noCommitReason ?? 'no commit'})`);
 }
 
+/**
+ * The output of moving one record to another status (lead status, account
+ * lifecycle): already there, a dry run, or done; JSON with --json.
+ */
+export function reportStatusMove(
+  io: Io,
+  result: MutateResult,
+  o: { json: boolean; dryRun: boolean },
+  noun: string,
+  outcome: { kind: 'unchanged'; message: string; record: CrmRecord } | { kind: 'moved'; record: CrmRecord; from: string | undefined; to: string },
+  describeChanges: (changes: MutateResult['changes']) => string,
+): void {
+  if (outcome.kind === 'unchanged') {
+    io.err(`${outcome.message[0]!.toUpperCase()}${outcome.message.slice(1)}.`);
+    if (o.json) io.out(JSON.stringify(recordJson(outcome.record, true), null, 2));
+    return;
+  }
+  const { record, from, to } = outcome;
+  if (o.dryRun) {
+    if (o.json) io.out(JSON.stringify({ dry_run: true, ...recordJson(record, true) }, null, 2));
+    else io.out(describeChanges(result.changes));
+    io.err(`Dry run: ${noun} ${record.id} would go ${from ?? 'none'} → ${to}; nothing was written.`);
+    return;
+  }
+  if (o.json) io.out(JSON.stringify(recordJson(record, true), null, 2));
+  reportMutation(io, result, `${noun[0]!.toUpperCase()}${noun.slice(1)} ${record.id}: ${from ?? 'none'} → ${to}`);
+}
+
 export function examples(lines: readonly string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
