@@ -28,6 +28,20 @@ function repo(): string {
 describe('crm commits', { timeout: 120_000 }, () => {
   afterAll(cleanup);
 
+  it('keeps git commit-graph with changed-path filters, so the log of one record skips the other commits', () => {
+    const dir = repo();
+    const viaGit = git(dir, ['log', '--format=%H', '--', 'leads/jane-roe.md']).trim().split('\n');
+    const r = crm(dir, ['commits', 'jane-roe']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.split('\t')[0]!.slice(0, 7))).toEqual(viaGit.map((h) => h.slice(0, 7)));
+    expect(existsSync(join(dir, '.git', 'objects', 'info', 'commit-graphs', 'commit-graph-chain'))).toBe(true);
+    expect(git(dir, ['commit-graph', 'verify']).trim()).toBe('');
+    ok(dir, ['set', 'jane-roe', 'score=80'], GIULIA);
+    const h = crm(dir, ['history', 'jane-roe', '--json']);
+    expect((JSON.parse(h.stdout) as unknown[]).length).toBe(viaGit.length + 1);
+    expect(gitStatus(dir)).toBe('');
+  });
+
   it('lists who changed what and when, for the CRM or one record', () => {
     const dir = repo();
     const all = crm(dir, ['commits']);

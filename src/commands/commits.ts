@@ -44,9 +44,8 @@ export async function runCommits(io: Io, cmd: Command, o: CommitsOptions): Promi
     const { parseTypeName } = await import('../model/schema.js');
     let path: string;
     try {
-      const { findRecord } = await import('../model/lookup.js');
-      const loaded = repo.load();
-      path = findRecord(loaded.records, o.ref, undefined, loaded.issues).path;
+      // Read from its file when the id says where it is; only an interaction needs the index.
+      path = repo.find(o.ref).path;
     } catch (e) {
       // A deleted record still has a history: TYPE/ID names its file.
       const m = /^([a-z]+)\/([a-z0-9-]+)$/.exec(o.ref.trim());

@@ -24,7 +24,9 @@ function isoUtc(seconds: number): string {
 /** The commits that touched `path` (relative to the git root), newest first; undefined when the git CLI is missing. */
 export async function gitCliLog(gitRoot: string, path: string, options: { follow?: boolean } = {}): Promise<FileCommit[] | undefined> {
   const { spawnSync } = await import('node:child_process');
+  const { refreshCommitGraph } = await import('../model/snapshot.js');
   const follow = options.follow ?? true;
+  refreshCommitGraph(gitRoot);
   const r = spawnSync('git', ['log', ...(follow ? ['--follow'] : []), '--format=%H%x1f%at%x1f%an%x1f%ae%x1f%s%x1e', '--', path], {
     cwd: gitRoot,
     encoding: 'utf8',

@@ -288,6 +288,24 @@ export interface ListCommitsOptions {
 }
 
 /**
+ * Bring git's commit-graph (with changed-path Bloom filters) up to date, so
+ * that `git log -- PATH` skips every commit that did not touch the path
+ * instead of comparing the trees of each one. Without it, the history of
+ * one contact in a 100,000-record repository reads the 15,000-entry
+ * contacts tree of every commit that changed any contact. The graph is the
+ * cache `git gc` and `git maintenance` write too; a layer is added only for
+ * new commits (about 2 ms when nothing is new). Failures (an old git, a
+ * read-only repository) are ignored: the log is only slower.
+ */
+export function refreshCommitGraph(gitRoot: string): void {
+  spawnSync('git', ['commit-graph', 'write', '--reachable', '--changed-paths', '--split', '--no-progress'], {
+    cwd: gitRoot,
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
+}
+
+/**
  * The same list from the git CLI, when it is installed: `git log` walks only
  * what it must and is much faster on long histories. Undefined when git is
  * missing or fails (the isomorphic-git walk is then used).
@@ -297,6 +315,7 @@ function listCommitsCli(gitRoot: string, options: ListCommitsOptions): CommitInf
   if (options.firstParent) args.push('--first-parent');
   if (options.limit) args.push(`-n${options.limit}`);
   args.push(options.from ?? 'HEAD', '--', ...(options.paths ?? []));
+  if (options.paths?.length) refreshCommitGraph(gitRoot);
   const r = spawnSync('git', args, { cwd: gitRoot, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error || r.status !== 0) return undefined;
   const out: CommitInfo[] = [];
