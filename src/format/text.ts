@@ -6,17 +6,21 @@
 
 export type Align = 'left' | 'right';
 
-/** Display width of a string (code points; good enough for Latin scripts). */
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Display width of a string: code points (good enough for Latin scripts), colour codes not counted. */
 export function width(s: string): number {
+  const visible = s.includes('\u001b') ? s.replace(ANSI, '') : s;
   let n = 0;
-  for (const _ of s) n++;
+  for (const _ of visible) n++;
   return n;
 }
 
+/** At most `max` columns wide, with … when cut (a coloured cell that must be cut loses its colour). */
 export function truncate(s: string, max: number): string {
   if (max <= 0) return '';
   if (width(s) <= max) return s;
-  const chars = [...s];
+  const chars = [...s.replace(ANSI, '')];
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
