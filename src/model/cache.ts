@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, threadId, Worker } from 'node:worker_threads';
 import type { Data } from './frontmatter.js';
 import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
@@ -529,7 +529,7 @@ function writeBase(
   const text: TextFile = { gen, paths: base.paths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
   // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
   const put = (path: string, value: unknown) => {
-    const tmp = `${path}.${process.pid}.tmp`;
+    const tmp = `${path}.${process.pid}-${threadId}.tmp`; // one per thread: the index worker writes too
     fs.writeFileSync(tmp, serialize(value));
     fs.renameSync(tmp, path);
   };
