@@ -6,6 +6,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { loadRecords } from '../src/model/repo.js';
+import { RECORD_TYPES } from '../src/model/schema.js';
 import { cleanup, crm, exampleRepo, git, read, ROOT, tempDir, write } from './helpers.js';
 
 afterAll(cleanup);
@@ -170,6 +172,17 @@ describe('the index', () => {
     const warm = crm(dir, ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], { CRM_DEBUG_TIMING: '1' });
     expect(warm.stderr).not.toMatch(/index_worker/);
     expect(warm.stdout).toBe(crm(dir, ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], { CRM_NO_INDEX: '1' }).stdout);
+  });
+
+  it('says when a first build of many files starts, and only then', () => {
+    const dir = tempDir();
+    const g = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate.js'), '--size', '3200', '--seed', '5', '--out', dir], { encoding: 'utf8' });
+    expect(g.status, g.stderr).toBe(0);
+    const told: number[] = [];
+    const first = loadRecords(dir, RECORD_TYPES, {}, { onBuild: (n) => told.push(n) });
+    expect(told).toEqual([first.records.length + first.issues.filter((i) => i.severity === 'error').length]);
+    loadRecords(dir, RECORD_TYPES, {}, { onBuild: (n) => told.push(n) });
+    expect(told.length).toBe(1);
   });
 
   it('keeps git status clean and the index fresh across writes by crm', () => {

@@ -25,7 +25,10 @@ export function globals(cmd: Command): GlobalOptions {
 
 export async function openRepository(io: Io, cmd: Command): Promise<Repository> {
   const { Repository } = await import('../model/repo.js');
-  return Repository.open({ repo: globals(cmd).repo, env: io.env, cwd: io.cwd(), now: io.now });
+  const repo = Repository.open({ repo: globals(cmd).repo, env: io.env, cwd: io.cwd(), now: io.now });
+  // Progress goes to stderr when a person is at the terminal, never into a script's output.
+  if (io.canPrompt) repo.notice = (text) => io.err(text);
+  return repo;
 }
 
 /** Tell the user (stderr) which files were skipped because they cannot be read as records. */

@@ -668,6 +668,8 @@ export interface LoadOptions {
   columns?: readonly string[];
   /** The types already opened by the thread that started the index worker (their folders listed). */
   opened?: Opened[];
+  /** Told how many files are about to be indexed when there is no index yet for many of them. */
+  onBuild?: (files: number) => void;
   /** Receives each type's paths and their stats (the index worker passes them back). */
   onStats?: (type: RecordType, paths: string[], stats: Float64Array) => void;
 }
@@ -679,6 +681,10 @@ export interface LoadOptions {
  */
 export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
   const opened = types.map((t) => options.opened?.find((o) => o.type === t) ?? openType(root, t));
+  if (options.onBuild && !options.single) {
+    const files = opened.reduce((n, o) => n + (o.base ? 0 : o.paths.length), 0);
+    if (files >= BUILD_NOTICE_MIN) options.onBuild(files);
+  }
   const built = options.single ? undefined : buildInWorker(root, opened);
   const here = built ? opened.filter((o) => !built.types.includes(o.type)) : opened;
   const loads = new Map<RecordType, TypeLoad>();
@@ -713,6 +719,9 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
 
 /** What the last loads did, for CRM_DEBUG_TIMING (read by the bench and tests). */
 export const loadStats = { workerBuilt: [] as RecordType[] };
+
+/** From this many files without an index, the caller is told (building takes a few seconds at 100,000). */
+const BUILD_NOTICE_MIN = 3000;
 
 /** Below this many files without an index, building it on one thread is quicker than starting a worker. */
 const BUILD_WORKER_MIN = 3000;

@@ -120,6 +120,8 @@ export interface LoadHints {
   searchText?: boolean;
   /** Fields the command reads of every record (their index columns are parsed while files are stat-ed). */
   columns?: readonly string[];
+  /** Told how many files are about to be indexed for the first time (when there are many). */
+  onBuild?: (files: number) => void;
 }
 
 /** Records of the given types through the index (.crm/index), refreshed for whatever changed on disk. */
@@ -133,7 +135,8 @@ export function loadRecords(
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const segments: TextSegment[] = [];
-  for (const l of loadTypes(root, types, { text: options.searchText === true, ...(options.columns ? { columns: options.columns } : {}) })) {
+  const hints = { ...(options.columns ? { columns: options.columns } : {}), ...(options.onBuild ? { onBuild: options.onBuild } : {}) };
+  for (const l of loadTypes(root, types, { text: options.searchText === true, ...hints })) {
     for (const r of l.records) records.push(r);
     issues.push(...l.issues);
     segments.push(...l.segments);
@@ -527,6 +530,8 @@ export class Repository {
   private cache = new Map<string, Loaded>();
   private authorCache: Author | undefined;
   readonly gitRoot: string | undefined;
+  /** Where to say that a first index build is under way (the command's stderr on a terminal). */
+  notice: ((text: string) => void) | undefined;
 
   constructor(
     readonly root: string,
@@ -547,7 +552,9 @@ export class Repository {
     const key = `${[...types].sort().join(',')}${options.searchText ? '+text' : ''}`;
     let l = this.cache.get(key);
     if (!l) {
-      l = loadRecords(this.root, types, this.env, options);
+      const notice = this.notice;
+      const onBuild = notice ? (files: number) => notice(`Indexing ${files.toLocaleString('en-US')} record files for the first time (later commands read .crm/index)…`) : undefined;
+      l = loadRecords(this.root, types, this.env, { ...options, ...(onBuild && !options.onBuild ? { onBuild } : {}) });
       this.cache.set(key, l);
     }
     return l;
