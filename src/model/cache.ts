@@ -80,6 +80,8 @@ interface StoredBase extends Omit<Base, 'paths' | 'ids' | 'lean'> {
 }
 
 /** Lean columns parsed on first use; a column that is null throughout is stored as null. */
+const NOT_LEAN = Symbol('not a lean column');
+
 class LeanStore {
   private parsed = new Map<string, unknown[] | null>();
 
@@ -87,6 +89,14 @@ class LeanStore {
 
   has(field: string): boolean {
     return field in this.stored;
+  }
+
+  /** A slot's value (undefined when empty), or NOT_LEAN when the field is not a column: one map lookup once parsed. */
+  value(field: string, slot: number): unknown {
+    const col = this.parsed.get(field);
+    if (col !== undefined) return col === null ? undefined : (col[slot] ?? undefined);
+    if (!(field in this.stored)) return NOT_LEAN;
+    return this.column(field)?.[slot] ?? undefined;
   }
 
   /** The column, or null when no record has a value for it. */
@@ -635,7 +645,10 @@ class IndexedRecord implements CrmRecord {
     if (this.parsed === undefined && lean) {
       if (this.slot < 0) {
         if (lean.fields.has(name)) return lean.values?.[name];
-      } else if (lean.store?.has(name)) return lean.store.column(name)?.[this.slot] ?? undefined;
+      } else if (lean.store) {
+        const v = lean.store.value(name, this.slot);
+        if (v !== NOT_LEAN) return v;
+      }
     }
     return this.data[name];
   }

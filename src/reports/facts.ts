@@ -150,7 +150,10 @@ function entries(data: Data, key: 'status' | 'stage', created: number, asOf: num
     const current = data[key];
     out = typeof current === 'string' && current ? [{ at: created, to: current }] : [];
   }
-  return out.filter((e) => e.at <= asOf);
+  // In time order: only a tail can be after the as-of moment (usually none is).
+  let keep = out.length;
+  while (keep > 0 && out[keep - 1]!.at > asOf) keep--;
+  return keep === out.length ? out : out.slice(0, keep);
 }
 
 /**
