@@ -96,19 +96,21 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
   }
   const filter = o.where ? await compileWhere(io, o.where) : undefined;
   const repo = await openRepository(io, cmd);
-  const shown = o.columns
-    ? o.columns.split(',').map((c) => c.trim())
-    : type
-      ? [TYPES[type].title, ...TYPES[type].columns]
-      : ['name', 'subject', 'status', 'stage', 'kind', 'owner'];
-  const sorted = (o.sort ?? (type ? TYPES[type].title : '')).split(',').map((s) => s.trim().replace(/^[-+]/, ''));
-  const loaded = repo.load(type ? [type] : RECORD_TYPES, { columns: [...new Set([...shown, ...sorted].filter(Boolean))] });
-  warnSkipped(io, loaded.issues);
-  let rows = loaded.records;
-  if (filter) rows = rows.filter(filter);
   // Without --sort: interactions newest first, other types by title; all types in file order (type, then id).
   const defaultSort = type === 'interaction' ? '-at' : type ? TYPES[type].title : undefined;
   const sortSpec = o.sort ?? defaultSort;
+  const columns = o.columns
+    ? o.columns.split(',').map((c) => c.trim()).filter(Boolean)
+    : type
+      ? ['id', ...TYPES[type].columns]
+      : ['type', 'id', 'title', 'status', 'owner'];
+  // The fields read of every record: the index prepares their columns while it checks the files.
+  const reads = columns.flatMap((c) => (!type && c === 'title' ? ['name', 'subject'] : !type && c === 'status' ? ['status', 'stage', 'kind'] : [c]));
+  const sortKeys = (sortSpec ?? '').split(',').map((s) => s.trim().replace(/^[-+]/, ''));
+  const loaded = repo.load(type ? [type] : RECORD_TYPES, { columns: [...new Set([...reads, ...sortKeys].filter(Boolean))] });
+  warnSkipped(io, loaded.issues);
+  let rows = loaded.records;
+  if (filter) rows = rows.filter(filter);
   if (sortSpec) rows = sortRecords(rows, sortSpec);
   if (o.limit !== undefined) rows = rows.slice(0, o.limit);
 
@@ -116,11 +118,6 @@ export async function runList(io: Io, cmd: Command, o: ListOptions): Promise<voi
     io.out(JSON.stringify(rows.map((r) => recordJson(r)), null, 2));
     return;
   }
-  const columns = o.columns
-    ? o.columns.split(',').map((c) => c.trim()).filter(Boolean)
-    : type
-      ? ['id', ...TYPES[type].columns]
-      : ['type', 'id', 'title', 'status', 'owner'];
   const nameOf = getter('name');
   const subjectOf = getter('subject');
   const statusOf = getter('status');

@@ -1,23 +1,29 @@
 /**
  * The record index under `.crm/index/`: the parsed front matter of every
  * record file, per record type, with what is needed to know each entry is
- * still fresh (size, mtime, ctime, inode). Git-ignored and rebuildable.
+ * still fresh. Git-ignored and rebuildable; never trusted over the files.
  *
- * - Loading a type reads its index file, stats every file of that type and
- *   re-reads only files that are new or changed (by any tool: an editor,
- *   `git pull`, a checkout). A file whose mtime is within two seconds of the
- *   index's own write is always re-read (git's "racy" rule), so a same-size
- *   edit in the same second is never missed.
- * - The file is columnar (v8 serialisation of typed arrays and strings):
- *   each record's front matter is kept as a JSON string and parsed only
- *   when a command reads `data`; a few "lean" columns (name, status, owner,
- *   the default list columns) answer `crm list` without parsing at all.
- *   Search text lives in a separate file, read only by search.
- * - Updates are appended to a small journal; the base file is rewritten only
- *   when the journal grows large, so one changed record costs one line.
- * - A missing, corrupt or other-version index is rebuilt, never trusted.
+ * Per type, four files tied by a generation id:
+ * - `<type>.v<INDEX_VERSION>.bin`, the base: paths and ids (NUL-joined strings), size,
+ *   mtime, ctime and inode of every file (a typed array), the "lean"
+ *   columns (fields list shows and reports read) as JSON parsed on first
+ *   use, and the mtime, ctime and inode of every record folder;
+ * - `.json`: every record's front matter as JSON, one string with offsets,
+ *   read only when a command needs more than the lean columns;
+ * - `.text`: the search text (search-text.ts), read only by search;
+ * - `.journal`: lines appended for what changed since the base was written;
+ *   the base is rewritten only when the journal grows large.
  *
- * `raw` and `body` of a record are read from disk on first access.
+ * Loading (loadTypes) lists again only the folders whose times changed
+ * (creating, deleting or renaming a file changes them), stats every file
+ * (stat-files.ts, on two threads when there are many) and re-reads the
+ * files that are new or changed. A file or folder changed within two
+ * seconds of the index's last check is always looked at again (git's
+ * "racy" rule), so a same-size edit in the same second is never missed.
+ * Without an index, a worker thread (index-worker.ts) builds part of it.
+ * A missing, corrupt or other-version index is rebuilt.
+ *
+ * `raw` and `body` of a record are read from its file on first access.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -130,7 +136,7 @@ export interface TypeLoad {
 /** Fields kept as columns, so that listing them needs no parsing. */
 const leanCache = new Map<RecordType, string[]>();
 
-export function leanFields(type: RecordType): string[] {
+function leanFields(type: RecordType): string[] {
   const known = leanCache.get(type);
   if (known) return known;
   const fields = computeLeanFields(type);
@@ -801,11 +807,6 @@ function workerScript(): URL | undefined {
   return undefined;
 }
 
-/** Records of one type through the index (see loadTypes). */
-export function loadType(root: string, type: RecordType, options: LoadOptions = {}): TypeLoad {
-  return loadTypes(root, [type], options)[0]!;
-}
-
 function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions): TypeLoad {
   const { type, base, journal, writtenAt, started } = o;
   const textFile = options.text && base ? readTextFile(root, type, base.gen) : undefined;
@@ -951,9 +952,4 @@ function textFromFile(root: string, path: string, json: string): string {
   } catch {
     return '';
   }
-}
-
-/** Forget the index (it is rebuilt on the next read). */
-export function dropIndex(root: string): void {
-  fs.rmSync(indexDir(root), { recursive: true, force: true });
 }

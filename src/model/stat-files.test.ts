@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { statFiles } from './stat-files.js';
+import { statFiles, usesRawStat } from './stat-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'crm-stat-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -38,12 +38,23 @@ describe('statFiles', () => {
     expect(asRows(statFiles(root, paths))).toEqual(expected());
   });
 
-  it('gives the same answer when a worker thread stats half of the files', () => {
-    expect(asRows(statFiles(root, paths, { workerMin: 2 }))).toEqual(expected());
+  it('gives the same answer when a worker thread stats the files', () => {
+    // This thread waits before taking any chunk, so the worker stats them all.
+    const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+    let byWorker = -1;
+    expect(asRows(statFiles(root, paths, { workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
+    expect(byWorker).toBe(paths.length);
+  });
+
+  it('uses the fs binding on the Node this project runs on (its answers are compared above)', () => {
+    expect(usesRawStat()).toBe(true);
   });
 
   it('gives the same answer through fs.statSync alone, here and in the worker', () => {
     expect(asRows(statFiles(root, paths, { plain: true }))).toEqual(expected());
-    expect(asRows(statFiles(root, paths, { plain: true, workerMin: 2 }))).toEqual(expected());
+    const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+    let byWorker = -1;
+    expect(asRows(statFiles(root, paths, { plain: true, workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
+    expect(byWorker).toBe(paths.length);
   });
 });

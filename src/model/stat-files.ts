@@ -80,6 +80,7 @@ try {
     if (from >= paths.length) break;
     const to = Math.min(paths.length, from + ${CHUNK});
     for (let i = from; i < to; i++) statInto(raw, fs.statSync, root + '/' + paths[i], a, i * 4);
+    Atomics.add(c, 2, to - from);
   }
   Atomics.store(c, 1, 1);
 } catch (e) {
@@ -96,6 +97,12 @@ const helpers = new Function(`${RAW_STAT_SOURCE}; return { rawStatter, statInto 
 };
 let rawStat: RawStat | null = null;
 
+/** Whether stats go through the fs binding (false: fs.statSync, e.g. on a Node whose binding answers differently). */
+export function usesRawStat(): boolean {
+  if (rawStat === null) rawStat = helpers.rawStatter(fs, fs.statSync);
+  return rawStat !== undefined;
+}
+
 function statRange(root: string, paths: readonly string[], out: Float64Array, from: number, to: number, plain = false): void {
   if (rawStat === null) rawStat = helpers.rawStatter(fs, fs.statSync);
   const raw = plain ? undefined : rawStat;
@@ -110,7 +117,11 @@ function statRange(root: string, paths: readonly string[], out: Float64Array, fr
  * starts. `during` runs on this thread first, while the worker starts and
  * stats: work that does not need the stats (parsing index columns).
  */
-export function statFiles(root: string, paths: readonly string[], options: { workerMin?: number; plain?: boolean; during?: () => void } = {}): Float64Array {
+export function statFiles(
+  root: string,
+  paths: readonly string[],
+  options: { workerMin?: number; plain?: boolean; during?: () => void; onWorker?: (files: number) => void } = {},
+): Float64Array {
   const n = paths.length;
   if (n < (options.workerMin ?? WORKER_MIN) || n < 2 || process.env.CRM_NO_WORKERS) {
     const out = new Float64Array(n * 4);
@@ -121,7 +132,7 @@ export function statFiles(root: string, paths: readonly string[], options: { wor
   const buf = new SharedArrayBuffer(n * 4 * 8);
   const out = new Float64Array(buf);
   out.fill(Number.NaN);
-  const ctrl = new Int32Array(new SharedArrayBuffer(8)); // next chunk, worker done (1) or failed (2)
+  const ctrl = new Int32Array(new SharedArrayBuffer(12)); // next chunk, worker done (1) or failed (2), files the worker stat-ed
   let worker: Worker | undefined;
   try {
     worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root, plain: options.plain === true, list: paths.join('\u0000'), out: buf, ctrl: ctrl.buffer } });
@@ -142,6 +153,7 @@ export function statFiles(root: string, paths: readonly string[], options: { wor
     if (Atomics.load(ctrl, 1) !== 1) {
       for (let i = 0; i < n; i++) if (Number.isNaN(out[i * 4]!)) statRange(root, paths, out, i, i + 1, options.plain);
     }
+    options.onWorker?.(Atomics.load(ctrl, 2));
   }
   return out;
 }
