@@ -132,8 +132,10 @@ export function register(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
-Dates are shown in crm.yaml's timezone. Uses the git CLI when installed, else
-isomorphic-git; renames are followed. The lifecycle history (status/stage
+Dates are shown in crm.yaml's timezone. Uses the git CLI when installed
+(keeping git's commit-graph up to date, so that only the commits that
+touched the file are read), else isomorphic-git. An interaction moved to
+another month folder is followed. The lifecycle history (status/stage
 changes) is in the record itself: see \`crm show ID\`.
 ${examples(['$ crm history acme-srl', '$ crm history opp/acme-erp --json | jq -r ".[0].author"'])}`,
     )

@@ -1,4 +1,4 @@
-/** `crm search TEXT`: fuzzy search over names, emails, companies, subjects and notes of every type. */
+/** `crm search TEXT`: search names, emails, companies, subjects, tags (typos forgiven) and notes (exact words) of every type. */
 import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
 import { examples, openRepository, warnSkipped } from './shared.js';
@@ -52,8 +52,8 @@ export function register(program: Command, io: Io): void {
   program
     .command('search')
     .alias('find')
-    .description('fuzzy search over names, emails, companies, subjects and notes; best matches first')
-    .argument('<text...>', 'what to look for (typos are tolerated)')
+    .description('search names, emails, companies, subjects, tags and notes; best matches first')
+    .argument('<text...>', 'what to look for (typos forgiven in names, emails, companies, subjects and tags; notes match exact words)')
     .option('-t, --type <type>', 'only this record type')
     .option('-n, --limit <n>', 'at most n results', wholeNumber, 20)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'tsv', 'json']).default('table'))
