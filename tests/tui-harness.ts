@@ -54,6 +54,14 @@ export function tuiEnv(extra: Record<string, string | undefined> = {}): Record<s
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every TUI opened since the last closeTuis(). */
+const open: Tui[] = [];
+
+/** Unmount every TUI the test opened (call after each test). */
+export function closeTuis(): void {
+  for (const t of open.splice(0)) t.unmount();
+}
+
 export async function openTui(dir: string, options: { env?: Record<string, string | undefined>; columns?: number; rows?: number; tab?: TabId; pollMs?: number } = {}): Promise<Tui> {
   const env = tuiEnv(options.env);
   const now = clock(env);
@@ -100,7 +108,9 @@ export async function openTui(dir: string, options: { env?: Record<string, strin
     for (const ch of text) f = await press(ch);
     return f;
   };
-  return { frame, press, type, waitFor, source, unmount: () => inst.unmount() };
+  const tui: Tui = { frame, press, type, waitFor, source, unmount: () => inst.unmount() };
+  open.push(tui);
+  return tui;
 }
 
 /** Write record files (path → text) into a repository and commit them. */

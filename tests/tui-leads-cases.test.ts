@@ -2,12 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, commits, emptyRepo, git, gitStatus, read } from './helpers.js';
-import { openTui, salesRepo, seed, type Tui } from './tui-harness.js';
+import { closeTuis, openTui, salesRepo, seed } from './tui-harness.js';
 
-let tui: Tui | undefined;
 afterEach(() => {
-  tui?.unmount();
-  tui = undefined;
+  closeTuis();
   cleanup();
 });
 
@@ -16,7 +14,7 @@ const env = { CRM_USER: 'giulia' };
 describe('tui: leads board', () => {
   it('shows leads by status (highest score first) with converted and disqualified folded', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     const f = tui.frame();
     expect(f).toContain('New 1');
     expect(f).toContain('Qualified 1');
@@ -29,7 +27,7 @@ describe('tui: leads board', () => {
 
   it('> marks the lead contacted through the lead model (history, commit message as the CLI)', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     await tui.press('>');
     await tui.waitFor((x) => x.includes('✓'), 10_000, 'the move');
     expect(tui.frame()).toContain('Contacted 1');
@@ -40,7 +38,7 @@ describe('tui: leads board', () => {
 
   it('c converts a lead without duplicates: contact, account and opportunity in one commit', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     await tui.press('c');
     await tui.waitFor((x) => x.includes('✓'), 10_000, 'the conversion');
     expect(commits(dir)[0]).toMatch(/^crm: convert lead luca-neri → contact luca-neri, account neri-srl, opportunity neri-srl-new-deal$/);
@@ -52,7 +50,7 @@ describe('tui: leads board', () => {
 
   it('c with duplicates shows the picker; choosing the existing contact links to it (and its account)', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     await tui.press('l'); // contacted is empty: straight to qualified
     expect(tui.frame()).toContain('▸ Jane Roe');
     const before = commits(dir).length;
@@ -72,7 +70,7 @@ describe('tui: leads board', () => {
 
   it('esc in the duplicate picker cancels and writes nothing', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     await tui.press('l');
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('c');
@@ -85,7 +83,7 @@ describe('tui: leads board', () => {
 
   it('x disqualifies with a reason', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'leads' });
+    const tui = await openTui(dir, { env, tab: 'leads' });
     await tui.press('x');
     expect(tui.frame()).toContain('Disqualify Luca Neri');
     await tui.type('no budget');
@@ -109,7 +107,7 @@ function casesRepo(): string {
 describe('tui: cases board', () => {
   it('sorts each column by SLA urgency and marks breaching cases', async () => {
     const dir = casesRepo();
-    tui = await openTui(dir, { env, tab: 'cases' });
+    const tui = await openTui(dir, { env, tab: 'cases' });
     const f = tui.frame();
     expect(f).toContain('Open 3');
     expect(f).toContain('1 breached');
@@ -122,7 +120,7 @@ describe('tui: cases board', () => {
 
   it('r records the first response: an outbound email on the case and the case opened, one commit', async () => {
     const dir = casesRepo();
-    tui = await openTui(dir, { env, tab: 'cases' });
+    const tui = await openTui(dir, { env, tab: 'cases' });
     expect(tui.frame()).toContain('▸ Invoice shows wrong V');
     await tui.press('r');
     await tui.waitFor((x) => x.includes('✓'), 10_000, 'the response');
@@ -140,7 +138,7 @@ describe('tui: cases board', () => {
 
   it('s resolves and O reopens (resolved_at set, then removed), each one commit', async () => {
     const dir = casesRepo();
-    tui = await openTui(dir, { env, tab: 'cases' });
+    const tui = await openTui(dir, { env, tab: 'cases' });
     await tui.press('l');
     expect(tui.frame()).toContain('▸ Old export bug');
     await tui.press('s');
@@ -158,7 +156,7 @@ describe('tui: cases board', () => {
 
   it('O on an open case is refused by the case model: message, nothing written', async () => {
     const dir = casesRepo();
-    tui = await openTui(dir, { env, tab: 'cases' });
+    const tui = await openTui(dir, { env, tab: 'cases' });
     await tui.press('l');
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('O');

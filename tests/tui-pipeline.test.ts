@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, commits, emptyRepo, git, gitStatus, read, write } from './helpers.js';
-import { openTui, salesRepo, type Tui } from './tui-harness.js';
+import { closeTuis, openTui, salesRepo } from './tui-harness.js';
 
-let tui: Tui | undefined;
 afterEach(() => {
-  tui?.unmount();
-  tui = undefined;
+  closeTuis();
   cleanup();
 });
 
@@ -14,7 +12,7 @@ const env = { CRM_USER: 'giulia' };
 describe('tui: pipeline board', () => {
   it('shows a column per open stage with count, total and weighted total, and cards with name, account, amount, owner, days', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     const f = tui.frame();
     expect(f).toContain('1 Pipeline');
     for (const col of ['Prospecting 1', 'Qualification 0', 'Proposal 1', 'Negotiation 1']) expect(f).toContain(col);
@@ -29,7 +27,7 @@ describe('tui: pipeline board', () => {
 
   it('> moves the selected card to the next stage: one commit, history appended; u reverts it', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     expect(tui.frame()).toContain('▸ Beta website');
     await tui.press('l'); // qualification is empty: to proposal
     expect(tui.frame()).toContain('▸ Acme ERP rollout');
@@ -59,7 +57,7 @@ describe('tui: pipeline board', () => {
 
   it('w wins the deal (closed_on, the account becomes a customer) in one commit', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     await tui.press('l');
     await tui.press('w');
     await tui.waitFor((x) => x.includes('✓'), 10_000, 'the win');
@@ -74,7 +72,7 @@ describe('tui: pipeline board', () => {
 
   it('x asks the reason in a form, then marks the deal lost; esc in the form changes nothing', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     const before = commits(dir).length;
     await tui.press('x');
     expect(tui.frame()).toContain('Mark Beta website lost');
@@ -97,7 +95,7 @@ describe('tui: pipeline board', () => {
     const dir = salesRepo(emptyRepo);
     write(dir, 'opportunities/beta-web.md', read(dir, 'opportunities/beta-web.md').replace('amount: 8000', 'amount: 8000\nexpected_close: someday'));
     git(dir, ['commit', '-qam', 'bad date']);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('>');
     const f = await tui.waitFor((x) => x.includes('✗'), 10_000, 'the error');
@@ -112,7 +110,7 @@ describe('tui: pipeline board', () => {
 
   it('> on the last open stage says to press w, and writes nothing', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     await tui.press('l');
     await tui.press('l');
     expect(tui.frame()).toContain('▸ Acme support plan');
@@ -124,7 +122,7 @@ describe('tui: pipeline board', () => {
 
   it('filters by owner (o) and by text (/), esc clears', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     await tui.press('o');
     let f = tui.frame();
     expect(f).toContain('owner: giulia');
@@ -144,7 +142,7 @@ describe('tui: pipeline board', () => {
 
   it('reloads when a file changes outside and keeps the selection', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, pollMs: 100 });
+    const tui = await openTui(dir, { env, pollMs: 100 });
     await tui.press('l');
     expect(tui.frame()).toContain('▸ Acme ERP rollout');
     // another process moves the selected deal and renames it
@@ -157,7 +155,7 @@ describe('tui: pipeline board', () => {
 
   it('? shows the keymap of the screen, generated from the keymap data', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     const f = await tui.press('?');
     expect(f).toContain('Keys on the pipeline screen');
     expect(f).toContain('mark the opportunity won');
@@ -169,7 +167,7 @@ describe('tui: pipeline board', () => {
 
   it('q quits', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env });
+    const tui = await openTui(dir, { env });
     await tui.press('q', { change: false });
     // after exit, keys do nothing
     const f = tui.frame();

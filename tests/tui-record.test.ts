@@ -2,12 +2,10 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, commits, emptyRepo, git, gitStatus, read, tempDir } from './helpers.js';
-import { openTui, salesRepo, type Tui } from './tui-harness.js';
+import { closeTuis, openTui, salesRepo, type Tui } from './tui-harness.js';
 
-let tui: Tui | undefined;
 afterEach(() => {
-  tui?.unmount();
-  tui = undefined;
+  closeTuis();
   cleanup();
 });
 
@@ -31,7 +29,7 @@ async function openDeal(dir: string, extra: Record<string, string> = {}): Promis
 describe('tui: record view', () => {
   it('shows the fields, the card and the timeline; enter on a reference opens it; esc goes back', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir);
+    const tui = await openDeal(dir);
     let f = tui.frame();
     expect(f).toContain('Acme ERP rollout');
     expect(f).toContain('opportunity · proposal · opportunities/acme-erp.md');
@@ -54,7 +52,7 @@ describe('tui: record view', () => {
 
   it('i logs an interaction from a small form: one file, one commit, and it shows in the timeline', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir);
+    const tui = await openDeal(dir);
     await tui.press('i');
     expect(tui.frame()).toContain('Log an interaction with Acme ERP rollout');
     await tui.type('Rollout plan agreed');
@@ -80,7 +78,7 @@ describe('tui: record view', () => {
 
   it('t adds a task with a due date', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir);
+    const tui = await openDeal(dir);
     await tui.press('t');
     await tui.type('Send the contract');
     await tui.press('tab');
@@ -96,7 +94,7 @@ describe('tui: record view', () => {
 
   it('a bad due date is refused with a message; nothing is written', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir);
+    const tui = await openDeal(dir);
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('t');
     await tui.type('Call back');
@@ -110,7 +108,7 @@ describe('tui: record view', () => {
 
   it('e opens $EDITOR on the record; the saved change is validated and committed', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir, { EDITOR: sedEditor('s/^amount: 24000$/amount: 26000/') });
+    const tui = await openDeal(dir, { EDITOR: sedEditor('s/^amount: 24000$/amount: 26000/') });
     await tui.press('e');
     await tui.waitFor((x) => x.includes('✓'), 10_000, 'the edit');
     expect(read(dir, 'opportunities/acme-erp.md')).toContain('amount: 26000');
@@ -120,7 +118,7 @@ describe('tui: record view', () => {
 
   it('an invalid edit is reported and the file stays as it was', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir, { EDITOR: sedEditor('s/^expected_close: .*$/expected_close: soon/') });
+    const tui = await openDeal(dir, { EDITOR: sedEditor('s/^expected_close: .*$/expected_close: soon/') });
     const head = git(dir, ['rev-parse', 'HEAD']);
     await tui.press('e');
     const f = await tui.waitFor((x) => x.includes('✗'), 10_000, 'the refusal');
@@ -132,7 +130,7 @@ describe('tui: record view', () => {
 
   it('keys that do not apply to the record type say so', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openDeal(dir);
+    const tui = await openDeal(dir);
     await tui.press('enter'); // the account
     const f = await tui.press('w');
     expect(f).toContain('w does nothing on an account');
@@ -142,7 +140,7 @@ describe('tui: record view', () => {
 describe('tui: lists and dashboard', () => {
   it('lists any record type, filters fuzzily as you type, sorts, and opens a row', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'lists' });
+    const tui = await openTui(dir, { env, tab: 'lists' });
     let f = tui.frame();
     expect(f).toContain('accounts');
     expect(f).toContain('▸ Acme Srl');
@@ -175,7 +173,7 @@ describe('tui: lists and dashboard', () => {
 
   it('the dashboard shows this period against the previous one, with bars', async () => {
     const dir = salesRepo(emptyRepo);
-    tui = await openTui(dir, { env, tab: 'dashboard', columns: 100, rows: 40 });
+    const tui = await openTui(dir, { env, tab: 'dashboard', columns: 100, rows: 40 });
     const f = tui.frame();
     expect(f).toContain('This month (2026-11) against the previous one (2026-10)');
     expect(f).toMatch(/leads created\s+2\s+0\s+\+2/);
