@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { statFiles, usesRawStat } from './stat-files.js';
+import { statFiles, usesNativeStat, usesRawStat } from './stat-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'crm-stat-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,28 +33,49 @@ function asRows(a: Float64Array): number[] {
   return out;
 }
 
+// This thread waits before taking any chunk, so the other thread stats them all.
+const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+
 describe('statFiles', () => {
   it('answers what fs.statSync does, with -1 for a missing file and a folder', () => {
     expect(asRows(statFiles(root, paths))).toEqual(expected());
   });
 
-  it('gives the same answer when a worker thread stats the files', () => {
-    // This thread waits before taking any chunk, so the worker stats them all.
-    const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
-    let byWorker = -1;
-    expect(asRows(statFiles(root, paths, { workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
-    expect(byWorker).toBe(paths.length);
+  it('uses the native module, built by npm install on this machine (its answers are compared here)', () => {
+    expect(usesNativeStat()).toBe(true);
+    expect(asRows(statFiles(root, paths, { via: 'native' }))).toEqual(expected());
   });
 
-  it('uses the fs binding on the Node this project runs on (its answers are compared above)', () => {
+  it('gives the same answer when the native helper thread stats the files', () => {
+    let byHelper = -1;
+    expect(asRows(statFiles(root, paths, { via: 'native', workerMin: 2, during: pause, onWorker: (n) => (byHelper = n) }))).toEqual(expected());
+    expect(byHelper).toBe(paths.length);
+  });
+
+  it('without the native module: the fs binding, here and in a worker thread', () => {
     expect(usesRawStat()).toBe(true);
+    expect(asRows(statFiles(root, paths, { via: 'binding' }))).toEqual(expected());
+    let byWorker = -1;
+    expect(asRows(statFiles(root, paths, { via: 'binding', workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
+    expect(byWorker).toBe(paths.length);
   });
 
   it('gives the same answer through fs.statSync alone, here and in the worker', () => {
-    expect(asRows(statFiles(root, paths, { plain: true }))).toEqual(expected());
-    const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+    expect(asRows(statFiles(root, paths, { via: 'statSync' }))).toEqual(expected());
     let byWorker = -1;
-    expect(asRows(statFiles(root, paths, { plain: true, workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
+    expect(asRows(statFiles(root, paths, { via: 'statSync', workerMin: 2, during: pause, onWorker: (n) => (byWorker = n) }))).toEqual(expected());
     expect(byWorker).toBe(paths.length);
+  });
+
+  it('reads paths with spaces, non-ASCII names and files at the top level', () => {
+    const odd = ['a/b/città nuova.md', 'top.md', 'a/b/f1.md'];
+    writeFileSync(join(root, odd[0]!), 'è');
+    writeFileSync(join(root, odd[1]!), 'top');
+    const want = odd.flatMap((p) => {
+      const st = statSync(join(root, p));
+      return [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+    });
+    expect(asRows(statFiles(root, odd, { via: 'native' }))).toEqual(want);
+    expect(asRows(statFiles(root, odd, { via: 'binding' }))).toEqual(want);
   });
 });

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "crm_stat",
+      "conditions": [
+        ["OS!='win'", { "sources": ["native/stat.c"], "cflags": ["-O2", "-std=gnu11"] }]
+      ]
+    }
+  ]
+}
