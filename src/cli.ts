@@ -94,6 +94,7 @@ if (process.env.CRM_DEBUG_TIMING) {
   // Read by `npm run bench`: wall time since the process started and peak memory.
   const { loadStats } = await import('./model/cache.js');
   const built = loadStats.workerBuilt.length ? ` index_worker=${loadStats.workerBuilt.join(',')}` : '';
-  process.stderr.write(`crm-timing: total_ms=${Math.round(performance.now())} maxrss_mb=${Math.round(process.resourceUsage().maxRSS / 1024)}${built}\n`);
+  const phases = loadStats.phases.length ? ` phases=${loadStats.phases.join(',')}` : '';
+  process.stderr.write(`crm-timing: total_ms=${Math.round(performance.now())} maxrss_mb=${Math.round(process.resourceUsage().maxRSS / 1024)}${built}${phases}\n`);
 }
 if (code !== 0 || process.exitCode === undefined) process.exitCode = code;

@@ -160,6 +160,64 @@ describe('the index', () => {
     }
   });
 
+  it('gives reports the same figures and warnings as the files when timestamps or histories are wrong', () => {
+    const dir = exampleRepo();
+    const first = (folder: string) => {
+      const walk = (d: string): string => {
+        for (const e of readdirSync(join(dir, d), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+          if (e.isDirectory()) return walk(`${d}/${e.name}`);
+          if (e.name.endsWith('.md')) return `${d}/${e.name}`;
+        }
+        return '';
+      };
+      return walk(folder);
+    };
+    const edit = (path: string, change: (text: string) => string) => {
+      const before = read(dir, path);
+      const after = change(before);
+      expect(after).not.toBe(before);
+      write(dir, path, after);
+    };
+    const opp = first('opportunities');
+    const lead = first('leads');
+    const kase = first('cases');
+    const account = first('accounts');
+    const interaction = first('interactions');
+    // Wrong values the index keeps as numbers or history: each must be read and reported as the files say.
+    edit(interaction, (t) => t.replace(/^at: .*$/m, 'at: last tuesday'));
+    edit(lead, (t) => t.replace(/^created: .*$/m, 'created: 2026-02-30T10:00:00Z'));
+    edit(opp, (t) => t.replace(/to: qualification/, 'to: ""'));
+    edit(account, (t) => t.replace(/^history:\n(  - .*\n)+/m, 'history: not a list\n'));
+    edit(kase, (t) => t.replace(/^history:\n((  - .*\n)+)/m, (_m, lines: string) => `history:\n${lines.trimEnd().split('\n').reverse().join('\n')}\n`));
+    // Files an hour old: the index trusts them (a file changed within two seconds of it is always re-read).
+    const age = (d: string) => {
+      for (const e of readdirSync(join(dir, d), { withFileTypes: true })) {
+        if (e.isDirectory()) age(`${d}/${e.name}`);
+        else if (e.name.endsWith('.md')) utimesSync(join(dir, d, e.name), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+      }
+    };
+    for (const folder of ['accounts', 'leads', 'opportunities', 'cases', 'interactions']) age(folder);
+    const reports = ['kpi', 'funnel', 'cases', 'retention', 'pipeline'];
+    const run = (env: Record<string, string> = {}) => reports.map((r) => crm(dir, ['report', r, '--period', '2026-Q3', '--as-of', '2026-11-20', '--format', 'json'], env));
+    run(); // builds the index
+    const viaIndex = run();
+    const direct = run({ CRM_NO_INDEX: '1' });
+    viaIndex.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(direct[i]!.code);
+      expect(r.stdout).toBe(direct[i]!.stdout);
+      expect(r.stderr).toBe(direct[i]!.stderr);
+    });
+    expect(viaIndex[0]!.stderr).toMatch(/`at` "last tuesday" is not a timestamp/);
+    expect(viaIndex[0]!.stderr).toMatch(/`created` "2026-02-30T10:00:00Z" is not a timestamp/);
+    expect(viaIndex[0]!.stderr).toMatch(/history entry 2 has no `to`/);
+    // The same, for records the index holds in its journal (changed since the base was written).
+    edit(kase, (t) => t.replace(/^priority: .*$/m, 'priority: high'));
+    edit(opp, (t) => `${t}\n`);
+    const journal = run();
+    const direct2 = run({ CRM_NO_INDEX: '1' });
+    journal.forEach((r, i) => expect(r.stdout).toBe(direct2[i]!.stdout));
+  });
+
   it('builds the index of a larger repository on two threads, with the same answers as reading every file', () => {
     const dir = tempDir();
     const g = spawnSync(process.execPath, [join(ROOT, 'dist', 'generate.js'), '--size', '3500', '--seed', '3', '--out', dir], { encoding: 'utf8' });

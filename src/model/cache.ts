@@ -35,10 +35,11 @@ import type { CrmRecord } from './record.js';
 import { TYPES, type RecordType } from './schema.js';
 import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { statFiles } from './stat-files.js';
+import { parseTimestamp } from './timestamp.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 12;
+export const INDEX_VERSION = 13;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 
@@ -72,6 +73,37 @@ interface Base {
   /** Every folder of the type, with mtimeMs, ctimeMs, ino: an unchanged folder is not listed again. */
   dirs: string[];
   dirStats: Float64Array;
+  /** Report timestamps as numbers (see Times); fields the type does not have are absent. */
+  times: Record<string, Float64Array>;
+  /** The history's moments and states, for reports (see History); absent for types without one. */
+  history?: History;
+}
+
+/**
+ * A timestamp field of every slot as epoch ms, so that reports parse no
+ * timestamp text: NaN where the record has no value, -Infinity where the
+ * value is not a timestamp (reports then read the value itself, and say
+ * what is wrong with it).
+ */
+const NO_TIME = Number.NaN;
+const NOT_A_TIME = Number.NEGATIVE_INFINITY;
+
+/** Fields kept as numbers in `times`, where the type's lean fields have them. */
+const TIME_FIELDS = ['created', 'at', 'done_at', 'first_response_at', 'resolved_at'];
+
+/**
+ * Every slot's `history` as reports read it: entry k of slot i is at
+ * `at[k]` with state `names[to[k]]`, for k from `starts[i]` to
+ * `starts[i + 1]`. A slot whose history is not a list of maps each with a
+ * timestamp `at` and a `to` is marked `irregular`: reports read the field
+ * itself, and say what is wrong with it.
+ */
+interface History {
+  starts: Int32Array;
+  at: Float64Array;
+  to: Int32Array;
+  names: string[];
+  irregular: Uint8Array;
 }
 
 /**
@@ -350,9 +382,15 @@ function readBase(root: string, type: RecordType): Base | undefined {
     if (!s || s.version !== INDEX_VERSION || s.type !== type || typeof s.gen !== 'string' || typeof s.paths !== 'string' || typeof s.ids !== 'string') return undefined;
     if (!(s.stats instanceof Float64Array) || !s.lean || typeof s.lean !== 'object' || !s.issues) return undefined;
     if (!Array.isArray(s.dirs) || !(s.dirStats instanceof Float64Array) || s.dirStats.length !== s.dirs.length * 3) return undefined;
+    if (!s.times || typeof s.times !== 'object') return undefined;
+    for (const t of Object.values(s.times)) if (!(t instanceof Float64Array)) return undefined;
+    const h = s.history;
+    if (h !== undefined && !(h.starts instanceof Int32Array && h.at instanceof Float64Array && h.to instanceof Int32Array && Array.isArray(h.names) && h.irregular instanceof Uint8Array)) return undefined;
     const paths = s.paths === '' ? [] : s.paths.split('\u0000');
     const ids = s.ids === '' ? [] : s.ids.split('\u0000').map((x) => x || null);
     if (s.stats.length !== paths.length * 4 || ids.length !== paths.length) return undefined;
+    for (const t of Object.values(s.times)) if (t.length !== paths.length) return undefined;
+    if (h && (h.starts.length !== paths.length + 1 || h.irregular.length !== paths.length || h.at.length !== h.to.length || h.starts[paths.length] !== h.at.length)) return undefined;
     return { ...s, paths, ids, lean: new LeanStore(s.lean) };
   } catch {
     return undefined;
@@ -482,6 +520,52 @@ class JsonColumn {
   }
 }
 
+function timeValue(v: unknown): number {
+  if (v === undefined || v === null || v === '') return NO_TIME;
+  return parseTimestamp(v) ?? NOT_A_TIME;
+}
+
+function historyOf(column: unknown[]): History {
+  const n = column.length;
+  const starts = new Int32Array(n + 1);
+  const irregular = new Uint8Array(n);
+  const at: number[] = [];
+  const to: number[] = [];
+  const names: string[] = [];
+  const code = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    starts[i] = at.length;
+    const h = column[i];
+    if (h === undefined || h === null) continue;
+    if (!Array.isArray(h)) {
+      irregular[i] = 1;
+      continue;
+    }
+    const from = at.length;
+    for (const e of h) {
+      const entry = e as Record<string, unknown> | null;
+      const t = entry && typeof entry === 'object' && !Array.isArray(entry) ? parseTimestamp(entry.at) : undefined;
+      const state = entry && typeof entry === 'object' ? entry.to : undefined;
+      if (t === undefined || typeof state !== 'string' || !state) {
+        irregular[i] = 1;
+        at.length = from;
+        to.length = from;
+        break;
+      }
+      let c = code.get(state);
+      if (c === undefined) {
+        c = names.length;
+        names.push(state);
+        code.set(state, c);
+      }
+      at.push(t);
+      to.push(c);
+    }
+  }
+  starts[n] = at.length;
+  return { starts, at: Float64Array.from(at), to: Int32Array.from(to), names, irregular };
+}
+
 function writeBase(
   root: string,
   type: RecordType,
@@ -528,6 +612,9 @@ function writeBase(
   });
   const lean: Record<string, string | null> = {};
   for (const f of fields) lean[f] = used.has(f) ? JSON.stringify(columns[f]) : null;
+  const times: Record<string, Float64Array> = {};
+  for (const f of TIME_FIELDS) if (columns[f]) times[f] = Float64Array.from(columns[f], timeValue);
+  const history = columns.history && REPORT_FIELDS[type]?.includes('history') ? historyOf(columns.history) : undefined;
   const base: StoredBase = {
     version: INDEX_VERSION,
     type,
@@ -540,6 +627,8 @@ function writeBase(
     lean,
     dirs: dirs.dirs,
     dirStats: Float64Array.from(dirs.stats),
+    times,
+    ...(history ? { history } : {}),
   };
   const list = texts.map((t) => (t.includes('\u0000') ? t.replace(/\u0000/g, ' ') : t));
   const text: TextFile = { gen, paths: base.paths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
@@ -646,6 +735,30 @@ class IndexedRecord implements CrmRecord {
     return this.read().body;
   }
 
+  /**
+   * A report timestamp as epoch ms without parsing it: null when the record
+   * has no value; undefined when the index cannot say (read the field).
+   */
+  time(name: string): number | null | undefined {
+    const col = this.parsed === undefined && this.slot >= 0 ? this.src.times?.[name] : undefined;
+    if (!col) return undefined;
+    const t = col[this.slot]!;
+    return t === NOT_A_TIME ? undefined : Number.isNaN(t) ? null : t;
+  }
+
+  /** The history's moments and states, oldest first as written; undefined when the index cannot say (read the field). */
+  entries(): { at: number; to: string }[] | undefined {
+    const h = this.parsed === undefined && this.slot >= 0 ? this.src.history : undefined;
+    if (!h || h.irregular[this.slot]) return undefined;
+    const out: { at: number; to: string }[] = [];
+    for (let k = h.starts[this.slot]!, end = h.starts[this.slot + 1]!; k < end; k++) {
+      const to = h.names[h.to[k]!];
+      if (to === undefined) return undefined;
+      out.push({ at: h.at[k]!, to });
+    }
+    return out;
+  }
+
   field(name: string): unknown {
     const lean = this.src.lean;
     if (this.parsed === undefined && lean) {
@@ -664,6 +777,9 @@ class IndexedRecord implements CrmRecord {
 interface Source {
   root: string;
   type: RecordType;
+  /** The base's report timestamps and history (records of the base only). */
+  times?: Record<string, Float64Array>;
+  history?: History;
   column?: JsonColumn;
   lean?: LeanColumns;
   text?: string | TextFile;
@@ -699,7 +815,9 @@ export interface LoadOptions {
  * threads when there are many).
  */
 export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
+  mark('load');
   const opened = types.map((t) => options.opened?.find((o) => o.type === t) ?? openType(root, t));
+  mark('opened');
   if (options.onBuild && !options.single) {
     const files = opened.reduce((n, o) => n + (o.base ? 0 : o.paths.length), 0);
     if (files >= BUILD_NOTICE_MIN) options.onBuild(files);
@@ -712,9 +830,11 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   // Parsing the columns the caller will read does not need the stats: it runs while a worker stats.
   const during = () => {
     for (const o of here) for (const f of options.columns ?? []) if (o.base?.lean.has(f)) o.base.lean.column(f);
+    mark('columns');
   };
   // While the index worker runs, both cores are busy: stat on this thread only.
   const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
+  mark('stat');
   let at = 0;
   for (const o of here) {
     const st = stats.subarray(at * 4, (at + o.paths.length) * 4);
@@ -733,11 +853,17 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
       loads.set(type, finishType(root, o, st, options));
     }
   }
+  mark('loaded');
   return types.map((t) => loads.get(t)!);
 }
 
 /** What the last loads did, for CRM_DEBUG_TIMING (read by the bench and tests). */
-export const loadStats = { workerBuilt: [] as RecordType[] };
+export const loadStats = { workerBuilt: [] as RecordType[], phases: [] as string[] };
+
+/** Marks a moment of loading (ms since the process started), for CRM_DEBUG_TIMING. */
+function mark(name: string): void {
+  loadStats.phases.push(`${name}@${Math.round(performance.now())}`);
+}
 
 /** From this many files without an index, the caller is told (building takes a few seconds at 100,000). */
 const BUILD_NOTICE_MIN = 3000;
@@ -904,7 +1030,14 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
   const leanSet = new Set(leanFields(type));
-  const shared: Source = { root, type, ...(column ? { column } : {}), ...(base ? { lean: { store: base.lean, fields: leanSet } } : {}), ...(textFile ? { text: textFile } : {}) };
+  const shared: Source = {
+    root,
+    type,
+    ...(column ? { column } : {}),
+    ...(base ? { lean: { store: base.lean, fields: leanSet }, times: base.times } : {}),
+    ...(base?.history ? { history: base.history } : {}),
+    ...(textFile ? { text: textFile } : {}),
+  };
   const segmentRecords: (CrmRecord | undefined)[] | undefined = textFile ? new Array(base!.paths.length) : undefined;
   const extra: { text: string; record: CrmRecord }[] = [];
   for (let i = 0; i < n; i++) {

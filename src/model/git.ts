@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Config } from './config.js';
+import { nodeCrypto } from './lazy-node.js';
 
 export interface Author {
   name: string;
@@ -235,7 +235,7 @@ class ObjectStore {
 
   write(type: string, content: Uint8Array): string {
     const full = Buffer.concat([Buffer.from(`${type} ${content.length}\0`, 'latin1'), content]);
-    const oid = createHash('sha1').update(full).digest('hex');
+    const oid = nodeCrypto().createHash('sha1').update(full).digest('hex');
     const dir = join(this.gitDir, 'objects', oid.slice(0, 2));
     const file = join(dir, oid.slice(2));
     if (!fs.existsSync(file)) {

@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ConflictError, CrmError } from '../errors.js';
 import { resolveConfig, ConfigError, type Config } from './config.js';
 import { FrontMatterError, parseYaml } from './frontmatter.js';
@@ -17,6 +16,7 @@ import { commitPaths, commitPathsFast, everExisted, findGitRoot, headOid, resolv
 import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 import { loadTypes, type TextSegment } from './cache.js';
+import { nodeCrypto } from './lazy-node.js';
 
 export const CONFIG_FILE = 'crm.yaml';
 export const STATE_DIR = '.crm';
@@ -287,7 +287,7 @@ export function applyChanges(root: string, changes: readonly Change[], debugDela
       const abs = safePath(root, c.path);
       let tmp: string | null = null;
       if (c.after !== null) {
-        tmp = join(tmpDir, `${randomBytes(6).toString('hex')}.md`);
+        tmp = join(tmpDir, `${nodeCrypto().randomBytes(6).toString('hex')}.md`);
         const fd = fs.openSync(tmp, 'w');
         try {
           fs.writeSync(fd, c.after);

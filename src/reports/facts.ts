@@ -101,15 +101,37 @@ function show(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
 }
 
-function moment(data: Data, key: string, required: boolean): number | undefined {
-  const v = data[key];
+/** A record's field values: through the index's columns when it has them, else its data. */
+type Get = (key: string) => unknown;
+
+/** What the index offers besides `field` (cache.ts IndexedRecord): timestamps and history already parsed. */
+interface Indexed {
+  field?: (k: string) => unknown;
+  time?: (k: string) => number | null | undefined;
+  entries?: () => Entry[] | undefined;
+}
+
+function getterOf(r: ReportRecord): Get {
+  const f = (r as Indexed).field;
+  return f ? (k) => f.call(r, k) : (k) => r.data[k];
+}
+
+/** A timestamp field as epoch ms: from the index when it has it parsed, else read from the value. */
+function moment(r: ReportRecord, get: Get, key: string, required: boolean): number | undefined {
+  const t = (r as Indexed).time?.call(r, key);
+  if (typeof t === 'number') return t;
+  if (t === null) {
+    if (required) throw new Bad(`no \`${key}\``);
+    return undefined;
+  }
+  const v = get(key);
   if (empty(v)) {
     if (required) throw new Bad(`no \`${key}\``);
     return undefined;
   }
-  const t = parseTimestamp(v);
-  if (t === undefined) throw new Bad(`\`${key}\` ${show(v)} is not a timestamp`);
-  return t;
+  const parsed = parseTimestamp(v);
+  if (parsed === undefined) throw new Bad(`\`${key}\` ${show(v)} is not a timestamp`);
+  return parsed;
 }
 
 /** Money in the CRM's currency: a number, or `{amount, currency}` in that currency. */
@@ -130,24 +152,29 @@ export function readMoney(v: unknown, key: string, currency: string): number | u
 }
 
 /** The lifecycle as entries, oldest first; without history, one entry at `created`. */
-function entries(data: Data, key: 'status' | 'stage', created: number, asOf: number): Entry[] {
-  const h = data.history;
-  let out: Entry[];
-  if (Array.isArray(h) && h.length > 0) {
-    out = h.map((e, i) => {
-      if (!e || typeof e !== 'object') throw new Bad(`history entry ${i + 1} is not a map`);
-      const entry = e as Data;
-      const at = parseTimestamp(entry.at);
-      if (at === undefined) throw new Bad(`history entry ${i + 1}: \`at\` ${show(entry.at)} is not a timestamp`);
-      if (typeof entry.to !== 'string' || !entry.to) throw new Bad(`history entry ${i + 1} has no \`to\``);
-      return { at, to: entry.to };
-    });
+function entries(r: ReportRecord, get: Get, key: 'status' | 'stage', created: number, asOf: number): Entry[] {
+  let out = (r as Indexed).entries?.call(r);
+  if (out === undefined) {
+    const h = get('history');
+    out = [];
+    if (Array.isArray(h)) {
+      out = h.map((e, i) => {
+        if (!e || typeof e !== 'object') throw new Bad(`history entry ${i + 1} is not a map`);
+        const entry = e as Data;
+        const at = parseTimestamp(entry.at);
+        if (at === undefined) throw new Bad(`history entry ${i + 1}: \`at\` ${show(entry.at)} is not a timestamp`);
+        if (typeof entry.to !== 'string' || !entry.to) throw new Bad(`history entry ${i + 1} has no \`to\``);
+        return { at, to: entry.to };
+      });
+    }
+  }
+  if (out.length > 0) {
     // Oldest first (FORMAT.md); a hand-edited list out of order is read in time order.
     let ordered = true;
     for (let i = 1; i < out.length && ordered; i++) if (out[i]!.at < out[i - 1]!.at) ordered = false;
     if (!ordered) out = out.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map((x) => x.e);
   } else {
-    const current = data[key];
+    const current = get(key);
     out = typeof current === 'string' && current ? [{ at: created, to: current }] : [];
   }
   // In time order: only a tail can be after the as-of moment (usually none is).
@@ -192,25 +219,9 @@ class Interaction extends Fact implements InteractionFact {
   }
 }
 
-/** The fields each type's facts read: through the index's columns when the record has them. */
-const READS: Partial<Record<RecordType, readonly string[]>> = {
-  lead: ['created', 'history', 'status'],
-  account: ['created', 'history', 'status'],
-  opportunity: ['created', 'history', 'stage', 'amount', 'closed_on'],
-  case: ['created', 'history', 'status', 'first_response_at', 'resolved_at', 'satisfaction', 'priority'],
-};
-
 /** Every field facts read, of any type (what a report asks the index to prepare). */
-export const FACT_FIELDS: readonly string[] = [...new Set([...Object.values(READS).flat(), 'at', 'created', 'kind', 'due', 'done_at'])];
-
-function fieldsOf(r: ReportRecord): Data {
-  const f = (r as { field?: (k: string) => unknown }).field;
-  const keys = READS[r.type];
-  if (!f || !keys) return r.data;
-  const d: Data = {};
-  for (const k of keys) d[k] = f.call(r, k);
-  return d;
-}
+// Timestamps and history are not among them: the index keeps those parsed (IndexedRecord time, entries).
+export const FACT_FIELDS: readonly string[] = ['status', 'stage', 'amount', 'closed_on', 'satisfaction', 'priority', 'kind', 'due'];
 
 /** A field's value for an optional moment, ignored when after the as-of moment. */
 function until(t: number | undefined, asOf: number): number | undefined {
@@ -229,64 +240,66 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
   for (const r of records) {
     if (!want.has(r.type)) continue;
     try {
+      const get = getterOf(r);
       if (r.type === 'interaction') {
-        // Interactions are most of a repository: read the few fields needed through the
-        // index's columns when there are some, and parse the rest only if a group needs it.
-        const f = (r as { field?: (k: string) => unknown }).field;
-        const d: Data = f ? { at: f.call(r, 'at'), created: f.call(r, 'created'), kind: f.call(r, 'kind'), due: f.call(r, 'due'), done_at: f.call(r, 'done_at') } : r.data;
-        const at = moment(d, 'at', true)!;
-        const created = moment(d, 'created', false) ?? at;
+        // Interactions are most of a repository: the few fields needed come through the
+        // index's columns when there are some; the rest is parsed only if a group needs it.
+        const at = moment(r, get, 'at', true)!;
+        const created = moment(r, get, 'created', false) ?? at;
         if (at > asOf || created > asOf) continue;
-        const kind = typeof d.kind === 'string' && d.kind ? d.kind : 'other';
+        const k = get('kind');
+        const kind = typeof k === 'string' && k ? k : 'other';
         let dueBy: number | undefined;
-        if (!empty(d.due)) {
-          if (isDate(d.due)) dueBy = endOfDay(d.due, tz);
+        const due = get('due');
+        if (!empty(due)) {
+          if (isDate(due)) dueBy = endOfDay(due, tz);
           else {
-            dueBy = parseTimestamp(d.due);
-            if (dueBy === undefined) throw new Bad(`\`due\` ${show(d.due)} is not a date or timestamp`);
+            dueBy = parseTimestamp(due);
+            if (dueBy === undefined) throw new Bad(`\`due\` ${show(due)} is not a date or timestamp`);
           }
         }
-        facts.interactions.push(new Interaction(r, created, kind, at, dueBy, until(moment(d, 'done_at', false), asOf)));
+        facts.interactions.push(new Interaction(r, created, kind, at, dueBy, until(moment(r, get, 'done_at', false), asOf)));
         continue;
       }
-      const d = fieldsOf(r);
-      const created = moment(d, 'created', true)!;
+      if (!(r.type === 'lead' || r.type === 'account' || r.type === 'opportunity' || r.type === 'case')) continue;
+      const created = moment(r, get, 'created', true)!;
       if (created > asOf) continue;
       switch (r.type) {
         case 'lead':
-          facts.leads.push(withData(r, created, { entries: entries(d, 'status', created, asOf) }));
+          facts.leads.push(withData(r, created, { entries: entries(r, get, 'status', created, asOf) }));
           break;
         case 'account':
-          facts.accounts.push(withData(r, created, { entries: entries(d, 'status', created, asOf) }));
+          facts.accounts.push(withData(r, created, { entries: entries(r, get, 'status', created, asOf) }));
           break;
         case 'opportunity': {
-          const amount = readMoney(d.amount, 'amount', config.currency);
+          const amount = readMoney(get('amount'), 'amount', config.currency);
           let closedOn: string | undefined;
-          if (!empty(d.closed_on)) {
-            if (!isDate(d.closed_on)) throw new Bad(`\`closed_on\` ${show(d.closed_on)} is not a date`);
-            closedOn = d.closed_on;
+          const closed = get('closed_on');
+          if (!empty(closed)) {
+            if (!isDate(closed)) throw new Bad(`\`closed_on\` ${show(closed)} is not a date`);
+            closedOn = closed;
           }
-          const e = entries(d, 'stage', created, asOf);
+          const e = entries(r, get, 'stage', created, asOf);
           if (closedOn !== undefined && startOfDay(closedOn, tz) > asOf) closedOn = undefined;
           facts.opportunities.push(withData(r, created, { entries: e, amount, closedOn }));
           break;
         }
         case 'case': {
-          const first = moment(d, 'first_response_at', false);
-          const resolved = moment(d, 'resolved_at', false);
+          const first = moment(r, get, 'first_response_at', false);
+          const resolved = moment(r, get, 'resolved_at', false);
           if (first !== undefined && first < created) throw new Bad('`first_response_at` is before `created`');
           if (resolved !== undefined && resolved < created) throw new Bad('`resolved_at` is before `created`');
           let satisfaction: number | undefined;
-          if (!empty(d.satisfaction)) {
-            if (typeof d.satisfaction !== 'number' || !Number.isFinite(d.satisfaction)) {
-              throw new Bad(`\`satisfaction\` ${show(d.satisfaction)} is not a number`);
-            }
-            satisfaction = d.satisfaction;
+          const sat = get('satisfaction');
+          if (!empty(sat)) {
+            if (typeof sat !== 'number' || !Number.isFinite(sat)) throw new Bad(`\`satisfaction\` ${show(sat)} is not a number`);
+            satisfaction = sat;
           }
-          const priority = typeof d.priority === 'string' && d.priority ? d.priority : 'normal';
+          const p = get('priority');
+          const priority = typeof p === 'string' && p ? p : 'normal';
           facts.cases.push(
             withData(r, created, {
-              entries: entries(d, 'status', created, asOf),
+              entries: entries(r, get, 'status', created, asOf),
               priority,
               firstResponseAt: until(first, asOf),
               resolvedAt: until(resolved, asOf),
