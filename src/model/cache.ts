@@ -66,7 +66,8 @@ interface Base {
   gen: string;
   writtenAt: number;
   paths: string[];
-  ids: (string | null)[];
+  /** '' where the file is not a readable record. */
+  ids: string[];
   stats: Float64Array; // size, mtimeMs, ctimeMs, ino per slot
   issues: Record<number, Issue[]>;
   lean: LeanStore;
@@ -387,7 +388,8 @@ function readBase(root: string, type: RecordType): Base | undefined {
     const h = s.history;
     if (h !== undefined && !(h.starts instanceof Int32Array && h.at instanceof Float64Array && h.to instanceof Int32Array && Array.isArray(h.names) && h.irregular instanceof Uint8Array)) return undefined;
     const paths = s.paths === '' ? [] : s.paths.split('\u0000');
-    const ids = s.ids === '' ? [] : s.ids.split('\u0000').map((x) => x || null);
+    // One file that is not a record has id '': split by the number of paths, not by the text.
+    const ids = paths.length === 0 ? [] : s.ids.split('\u0000');
     if (s.stats.length !== paths.length * 4 || ids.length !== paths.length) return undefined;
     for (const t of Object.values(s.times)) if (t.length !== paths.length) return undefined;
     if (h && (h.starts.length !== paths.length + 1 || h.irregular.length !== paths.length || h.at.length !== h.to.length || h.starts[paths.length] !== h.at.length)) return undefined;
@@ -611,9 +613,16 @@ function writeBase(
     }
   });
   const lean: Record<string, string | null> = {};
-  for (const f of fields) lean[f] = used.has(f) ? JSON.stringify(columns[f]) : null;
+  // History is kept for reports as numbers (below); anything else reading it parses the record's JSON.
+  for (const f of fields) if (f !== 'history') lean[f] = used.has(f) ? JSON.stringify(columns[f]) : null;
   const times: Record<string, Float64Array> = {};
-  for (const f of TIME_FIELDS) if (columns[f]) times[f] = Float64Array.from(columns[f], timeValue);
+  for (const f of TIME_FIELDS) {
+    const col = columns[f];
+    if (!col) continue;
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i++) t[i] = timeValue(col[i]);
+    times[f] = t;
+  }
   const history = columns.history && REPORT_FIELDS[type]?.includes('history') ? historyOf(columns.history) : undefined;
   const base: StoredBase = {
     version: INDEX_VERSION,
@@ -933,6 +942,26 @@ function workerScript(): URL | undefined {
   return undefined;
 }
 
+/** The slot of each journal line's path in sorted `paths` (lines for other paths are not there). */
+function journalSlots(paths: readonly string[], journal: Journal): Map<number, Entry | null> {
+  const out = new Map<number, Entry | null>();
+  for (const [p, e] of journal.entries) {
+    let lo = 0;
+    let hi = paths.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const q = paths[mid]!;
+      if (q === p) {
+        out.set(mid, e);
+        break;
+      }
+      if (q < p) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return out;
+}
+
 function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions): TypeLoad {
   const { type, base, journal, writtenAt, started } = o;
   const textFile = options.text && base ? readTextFile(root, type, base.gen) : undefined;
@@ -950,11 +979,13 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   const current: (number | Entry | null)[] = new Array(n);
   const changed: JournalLine[] = [];
   const racyBefore = writtenAt - RACY_MS;
+  // With the base's own paths (sorted), journal lines are found by slot: no string lookup per file.
+  const journalAt = sameAsBase ? journalSlots(base.paths, journal) : undefined;
   for (let i = 0; i < n; i++) {
     const path = o.paths[i]!;
     const off = i * 4;
     const slot = sameAsBase ? i : (slotOf?.get(path) ?? -1);
-    const j = journal.entries.get(path);
+    const j = journalAt ? (journalAt.size === 0 ? undefined : journalAt.get(i)) : journal.entries.get(path);
     if (st[off]! < 0) {
       // Gone (or no longer a file) between listing and stat-ing it.
       current[i] = null;
