@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { loadRecords } from '../src/model/repo.js';
-import { RECORD_TYPES } from '../src/model/schema.js';
+import { RECORD_TYPES, TYPES } from '../src/model/schema.js';
 import { cleanup, crm, exampleRepo, git, read, ROOT, tempDir, write } from './helpers.js';
 
 afterAll(cleanup);
@@ -37,6 +37,18 @@ function sameSizeEdit(path: string, from: string, to: string): void {
   expect(after.ino).toBe(before.ino);
   // Same whole second as before: only sub-second precision (or ctime) can tell them apart.
   utimesSync(path, before.atime, new Date(Math.floor(before.mtimeMs / 1000) * 1000));
+}
+
+/** Make every record file an hour old: the index trusts such files (one changed within two seconds of it is always re-read). */
+function ageRecords(dir: string): void {
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  const age = (d: string) => {
+    for (const e of readdirSync(join(dir, d), { withFileTypes: true })) {
+      if (e.isDirectory()) age(`${d}/${e.name}`);
+      else if (e.name.endsWith('.md')) utimesSync(join(dir, d, e.name), hourAgo, hourAgo);
+    }
+  };
+  for (const t of RECORD_TYPES) age(TYPES[t].folder);
 }
 
 function readFileText(path: string): string {
@@ -149,6 +161,30 @@ describe('the index', () => {
     expect(names(dir)).toEqual(truth);
   });
 
+  it('never trusts a column file that is missing, broken or left over from another build', () => {
+    const dir = exampleRepo();
+    ageRecords(dir);
+    const args = [['list'], ['list', 'opportunities', '--json'], ['report', 'kpi', '--period', '2026-Q3', '--as-of', '2026-11-20', '--format', 'json']];
+    const truth = args.map((a) => crm(dir, a, { CRM_NO_INDEX: '1' }).stdout);
+    const check = () => args.forEach((a, i) => expect(crm(dir, a).stdout).toBe(truth[i]));
+    check(); // builds the index
+    check();
+    const indexDir = join(dir, '.crm', 'index');
+    const columns = readdirSync(indexDir).filter((f) => f.includes('.col.'));
+    expect(columns.length).toBeGreaterThan(10);
+    // Another build's column: valid JSON, right length, wrong values.
+    for (const f of columns) {
+      const text = readFileSync(join(indexDir, f), 'utf8');
+      const values = JSON.parse(text.slice(text.indexOf('\n') + 1)) as unknown[];
+      writeFileSync(join(indexDir, f), `other-build\n${JSON.stringify(values.map(() => 'WRONG'))}`);
+    }
+    check();
+    for (const f of columns) writeFileSync(join(indexDir, f), 'garbage');
+    check();
+    for (const f of columns) rmSync(join(indexDir, f));
+    check();
+  });
+
   it('gives the same answers as reading every file', () => {
     const dir = exampleRepo();
     for (const args of [['list', '--json'], ['list', 'opportunities', '--where', 'amount > 10000', '--json'], ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], ['search', 'srl', '--json']]) {
@@ -189,14 +225,7 @@ describe('the index', () => {
     edit(opp, (t) => t.replace(/to: qualification/, 'to: ""'));
     edit(account, (t) => t.replace(/^history:\n(  - .*\n)+/m, 'history: not a list\n'));
     edit(kase, (t) => t.replace(/^history:\n((  - .*\n)+)/m, (_m, lines: string) => `history:\n${lines.trimEnd().split('\n').reverse().join('\n')}\n`));
-    // Files an hour old: the index trusts them (a file changed within two seconds of it is always re-read).
-    const age = (d: string) => {
-      for (const e of readdirSync(join(dir, d), { withFileTypes: true })) {
-        if (e.isDirectory()) age(`${d}/${e.name}`);
-        else if (e.name.endsWith('.md')) utimesSync(join(dir, d, e.name), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
-      }
-    };
-    for (const folder of ['accounts', 'leads', 'opportunities', 'cases', 'interactions']) age(folder);
+    ageRecords(dir);
     const reports = ['kpi', 'funnel', 'cases', 'retention', 'pipeline'];
     const run = (env: Record<string, string> = {}) => reports.map((r) => crm(dir, ['report', r, '--period', '2026-Q3', '--as-of', '2026-11-20', '--format', 'json'], env));
     run(); // builds the index

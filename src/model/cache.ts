@@ -39,7 +39,7 @@ import { parseTimestamp } from './timestamp.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 13;
+export const INDEX_VERSION = 14;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 
@@ -109,44 +109,67 @@ interface History {
 
 /**
  * The base as stored: paths and ids as NUL-joined strings (one split is far
- * cheaper than deserialising 100,000 strings), and each lean column as JSON
- * text, parsed only when a command asks for that field.
+ * cheaper than deserialising 100,000 strings). Each lean column is a file
+ * of its own (`<type>.v<N>.col.<field>`), read and parsed only when a
+ * command asks for that field; `lean` says which fields have one (false:
+ * no record has a value).
  */
 interface StoredBase extends Omit<Base, 'paths' | 'ids' | 'lean'> {
   paths: string;
   ids: string;
-  lean: Record<string, string | null>;
+  lean: Record<string, boolean>;
 }
 
-/** Lean columns parsed on first use; a column that is null throughout is stored as null. */
+/** Lean columns read and parsed on first use. */
 const NOT_LEAN = Symbol('not a lean column');
+/** A column file that is missing or from another base: the field is read from the records instead. */
+const UNREADABLE = Symbol('column unreadable');
 
 class LeanStore {
-  private parsed = new Map<string, unknown[] | null>();
+  private parsed = new Map<string, unknown[] | null | typeof UNREADABLE>();
 
-  constructor(private readonly stored: Record<string, string | null>) {}
+  constructor(
+    private readonly root: string,
+    private readonly type: RecordType,
+    private readonly gen: string,
+    private readonly stored: Record<string, boolean>,
+  ) {}
 
   has(field: string): boolean {
     return field in this.stored;
   }
 
-  /** A slot's value (undefined when empty), or NOT_LEAN when the field is not a column: one map lookup once parsed. */
+  /** A slot's value (undefined when empty), or NOT_LEAN when the field is not a readable column: one map lookup once parsed. */
   value(field: string, slot: number): unknown {
-    const col = this.parsed.get(field);
-    if (col !== undefined) return col === null ? undefined : (col[slot] ?? undefined);
-    if (!(field in this.stored)) return NOT_LEAN;
-    return this.column(field)?.[slot] ?? undefined;
-  }
-
-  /** The column, or null when no record has a value for it. */
-  column(field: string): unknown[] | null {
     let col = this.parsed.get(field);
     if (col === undefined) {
-      const text = this.stored[field];
-      col = text ? (JSON.parse(text) as unknown[]) : null;
+      if (!(field in this.stored)) return NOT_LEAN;
+      col = this.column(field);
+    }
+    if (col === UNREADABLE) return NOT_LEAN;
+    return col === null ? undefined : (col[slot] ?? undefined);
+  }
+
+  /** The column (null when no record has a value for it), or UNREADABLE. */
+  column(field: string): unknown[] | null | typeof UNREADABLE {
+    let col = this.parsed.get(field);
+    if (col === undefined) {
+      col = this.stored[field] ? readColumn(this.root, this.type, field, this.gen) : null;
       this.parsed.set(field, col);
     }
     return col;
+  }
+}
+
+/** A column file: the base's generation id, a newline, the values as a JSON array. */
+function readColumn(root: string, type: RecordType, field: string, gen: string): unknown[] | typeof UNREADABLE {
+  try {
+    const text = fs.readFileSync(columnPath(root, type, field), 'utf8');
+    if (!text.startsWith(gen) || text.charCodeAt(gen.length) !== 10) return UNREADABLE;
+    const col = JSON.parse(text.slice(gen.length + 1)) as unknown;
+    return Array.isArray(col) ? col : UNREADABLE;
+  } catch {
+    return UNREADABLE;
   }
 }
 
@@ -208,6 +231,10 @@ function jsonPath(root: string, type: RecordType): string {
 /** Search text lives in its own file (path → text), read only by search. */
 function textPath(root: string, type: RecordType): string {
   return join(indexDir(root), `${type}.v${INDEX_VERSION}.text`);
+}
+
+function columnPath(root: string, type: RecordType, field: string): string {
+  return join(indexDir(root), `${type}.v${INDEX_VERSION}.col.${field}`);
 }
 
 function journalPath(root: string, type: RecordType): string {
@@ -393,7 +420,8 @@ function readBase(root: string, type: RecordType): Base | undefined {
     if (s.stats.length !== paths.length * 4 || ids.length !== paths.length) return undefined;
     for (const t of Object.values(s.times)) if (t.length !== paths.length) return undefined;
     if (h && (h.starts.length !== paths.length + 1 || h.irregular.length !== paths.length || h.at.length !== h.to.length || h.starts[paths.length] !== h.at.length)) return undefined;
-    return { ...s, paths, ids, lean: new LeanStore(s.lean) };
+    for (const v of Object.values(s.lean)) if (typeof v !== 'boolean') return undefined;
+    return { ...s, paths, ids, lean: new LeanStore(root, type, s.gen, s.lean) };
   } catch {
     return undefined;
   }
@@ -612,9 +640,9 @@ function writeBase(
       }
     }
   });
-  const lean: Record<string, string | null> = {};
+  const lean: Record<string, boolean> = {};
   // History is kept for reports as numbers (below); anything else reading it parses the record's JSON.
-  for (const f of fields) if (f !== 'history') lean[f] = used.has(f) ? JSON.stringify(columns[f]) : null;
+  for (const f of fields) if (f !== 'history') lean[f] = used.has(f);
   const times: Record<string, Float64Array> = {};
   for (const f of TIME_FIELDS) {
     const col = columns[f];
@@ -654,6 +682,13 @@ function writeBase(
     offset += j.length + 1;
   });
   put(jsonPath(root, type), { gen, joined: json.join('\n'), starts: jsonStarts } satisfies JsonFile);
+  for (const f of fields) {
+    if (!lean[f]) continue;
+    const path = columnPath(root, type, f);
+    const tmp = `${path}.${process.pid}-${threadId}.tmp`;
+    fs.writeFileSync(tmp, `${gen}\n${JSON.stringify(columns[f])}`);
+    fs.renameSync(tmp, path);
+  }
   put(textPath(root, type), text);
   put(basePath(root, type), base);
   fs.rmSync(journalPath(root, type), { force: true });
