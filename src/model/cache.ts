@@ -3,11 +3,14 @@
  * record file, per record type, with what is needed to know each entry is
  * still fresh. Git-ignored and rebuildable; never trusted over the files.
  *
- * Per type, four files tied by a generation id:
+ * Per type, files tied by a generation id:
  * - `<type>.v<INDEX_VERSION>.bin`, the base: paths and ids (NUL-joined strings), size,
- *   mtime, ctime and inode of every file (a typed array), the "lean"
- *   columns (fields list shows and reports read) as JSON parsed on first
- *   use, and the mtime, ctime and inode of every record folder;
+ *   mtime, ctime and inode of every file (a typed array), report
+ *   timestamps as numbers and histories as moments and states (what
+ *   reports read, parsed once here), and the mtime, ctime and inode of
+ *   every record folder;
+ * - `.col.<field>`: one "lean" column (a field list shows or reports read)
+ *   as JSON, read only when a command asks for that field;
  * - `.json`: every record's front matter as JSON, one string with offsets,
  *   read only when a command needs more than the lean columns;
  * - `.text`: the search text (search-text.ts), read only by search;
