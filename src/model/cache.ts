@@ -4,7 +4,8 @@
  * still fresh. Git-ignored and rebuildable; never trusted over the files.
  *
  * Per type, files tied by a generation id:
- * - `<type>.v<INDEX_VERSION>.bin`, the base: paths and ids (NUL-joined strings), size,
+ * - `<type>.v<INDEX_VERSION>.bin`, the base: first the paths (NUL-joined, so that
+ *   stat-ing can start before the rest is read), then ids, size,
  *   mtime, ctime and inode of every file (a typed array), report
  *   timestamps as numbers and histories as moments and states (what
  *   reports read, parsed once here), and the mtime, ctime and inode of
@@ -37,13 +38,13 @@ import type { Issue } from './issues.js';
 import type { CrmRecord } from './record.js';
 import { TYPES, type RecordType } from './schema.js';
 import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
-import { statFiles } from './stat-files.js';
+import { startNativeStats, statFiles, type StatJob } from './stat-files.js';
 import { parseTimestamp } from './timestamp.js';
 import { readStated } from './read-stated.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 14;
+export const INDEX_VERSION = 15;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 
@@ -119,7 +120,6 @@ interface History {
  * no record has a value).
  */
 interface StoredBase extends Omit<Base, 'paths' | 'ids' | 'lean'> {
-  paths: string;
   ids: string;
   lean: Record<string, boolean>;
 }
@@ -285,9 +285,10 @@ function parentOf(path: string): string {
  * as then: creating, deleting or renaming an entry changes its folder's
  * mtime and ctime. Only changed folders are listed again.
  */
-function openType(root: string, type: RecordType): Opened {
-  const started = Date.now();
-  const base = readBase(root, type);
+function openType(root: string, type: RecordType, pre?: { file: BaseFile | undefined; paths?: string[]; started: number }): Opened {
+  // When its files began to be stat-ed: what the index records as checked then.
+  const started = pre?.started ?? Date.now();
+  const base = readBase(root, type, pre ? pre.file : readBaseFile(root, type), pre?.paths);
   const journal = base ? readJournal(root, type) : { entries: new Map<string, Entry | null>(), added: new Set<string>(), dirs: new Map<string, number[] | null>(), writtenAt: 0 };
   const writtenAt = Math.max(base?.writtenAt ?? 0, journal.writtenAt);
   const racyBefore = writtenAt - RACY_MS;
@@ -408,17 +409,46 @@ function leanOf(type: RecordType, data: Data): Record<string, unknown> {
   return out;
 }
 
-function readBase(root: string, type: RecordType): Base | undefined {
+/**
+ * A base file as read, before its main part is deserialised. The paths
+ * come first, on their own (a 4-byte length, then NUL-joined UTF-8), so
+ * that the files can be stat-ed while the rest is being read.
+ */
+interface BaseFile {
+  paths: string;
+  buf: Buffer;
+  /** Where the serialised rest starts. */
+  rest: number;
+}
+
+function readBaseFile(root: string, type: RecordType): BaseFile | undefined {
   try {
-    const s = deserialize(fs.readFileSync(basePath(root, type))) as StoredBase;
-    if (!s || s.version !== INDEX_VERSION || s.type !== type || typeof s.gen !== 'string' || typeof s.paths !== 'string' || typeof s.ids !== 'string') return undefined;
+    const buf = fs.readFileSync(basePath(root, type));
+    if (buf.length < 4) return undefined;
+    const len = buf.readUInt32LE(0);
+    if (4 + len > buf.length) return undefined;
+    return { paths: buf.toString('utf8', 4, 4 + len), buf, rest: 4 + len };
+  } catch {
+    return undefined;
+  }
+}
+
+function splitPaths(joined: string): string[] {
+  return joined === '' ? [] : joined.split('\u0000');
+}
+
+function readBase(root: string, type: RecordType, file: BaseFile | undefined, split?: string[]): Base | undefined {
+  if (!file) return undefined;
+  try {
+    const s = deserialize(file.buf.subarray(file.rest)) as StoredBase;
+    if (!s || s.version !== INDEX_VERSION || s.type !== type || typeof s.gen !== 'string' || typeof s.ids !== 'string') return undefined;
     if (!(s.stats instanceof Float64Array) || !s.lean || typeof s.lean !== 'object' || !s.issues) return undefined;
     if (!Array.isArray(s.dirs) || !(s.dirStats instanceof Float64Array) || s.dirStats.length !== s.dirs.length * 3) return undefined;
     if (!s.times || typeof s.times !== 'object') return undefined;
     for (const t of Object.values(s.times)) if (!(t instanceof Float64Array)) return undefined;
     const h = s.history;
     if (h !== undefined && !(h.starts instanceof Int32Array && h.at instanceof Float64Array && h.to instanceof Int32Array && Array.isArray(h.names) && h.irregular instanceof Uint8Array)) return undefined;
-    const paths = s.paths === '' ? [] : s.paths.split('\u0000');
+    const paths = split ?? splitPaths(file.paths);
     // One file that is not a record has id '': split by the number of paths, not by the text.
     const ids = paths.length === 0 ? [] : s.ids.split('\u0000');
     if (s.stats.length !== paths.length * 4 || ids.length !== paths.length) return undefined;
@@ -661,7 +691,6 @@ function writeBase(
     type,
     gen,
     writtenAt,
-    paths: paths.join('\u0000'),
     ids: ids.join('\u0000'),
     stats,
     issues,
@@ -672,11 +701,20 @@ function writeBase(
     ...(history ? { history } : {}),
   };
   const list = texts.map((t) => (t.includes('\u0000') ? t.replace(/\u0000/g, ' ') : t));
-  const text: TextFile = { gen, paths: base.paths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
+  const joinedPaths = paths.join('\u0000');
+  const text: TextFile = { gen, paths: joinedPaths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
   // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
-  const put = (path: string, value: unknown) => {
+  const put = (path: string, value: unknown, prefix?: string) => {
     const tmp = `${path}.${process.pid}-${threadId}.tmp`; // one per thread: the index worker writes too
-    fs.writeFileSync(tmp, serialize(value));
+    const body = serialize(value);
+    if (prefix === undefined) fs.writeFileSync(tmp, body);
+    else {
+      // The base: its paths first, so that stat-ing can start before the rest is deserialised.
+      const head = Buffer.from(prefix, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(head.length, 0);
+      fs.writeFileSync(tmp, Buffer.concat([len, head, body]));
+    }
     fs.renameSync(tmp, path);
   };
   const jsonStarts = new Int32Array(json.length);
@@ -694,7 +732,7 @@ function writeBase(
     fs.renameSync(tmp, path);
   }
   put(textPath(root, type), text);
-  put(basePath(root, type), base);
+  put(basePath(root, type), base, joinedPaths);
   fs.rmSync(journalPath(root, type), { force: true });
 }
 
@@ -864,7 +902,15 @@ export interface LoadOptions {
  */
 export function loadTypes(root: string, types: readonly RecordType[], options: LoadOptions = {}): TypeLoad[] {
   mark('load');
-  const opened = types.map((t) => options.opened?.find((o) => o.type === t) ?? openType(root, t));
+  const started = Date.now();
+  // Each base file starts with its paths: with an index for every type, the native module's
+  // helper thread starts stat-ing them while this thread reads the rest of the index.
+  const files = new Map<RecordType, BaseFile | undefined>();
+  if (!options.opened) for (const t of types) files.set(t, readBaseFile(root, t));
+  const early = options.single || options.opened || [...files.values()].some((f) => !f) ? undefined : earlyStats(root, files);
+  const opened = types.map(
+    (t) => options.opened?.find((o) => o.type === t) ?? openType(root, t, { file: files.get(t), started, ...(early ? { paths: early.paths.get(t)! } : {}) }),
+  );
   mark('opened');
   if (options.onBuild && !options.single) {
     const files = opened.reduce((n, o) => n + (o.base ? 0 : o.paths.length), 0);
@@ -873,19 +919,28 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   const built = options.single ? undefined : buildInWorker(root, opened);
   const here = built ? opened.filter((o) => !built.types.includes(o.type)) : opened;
   const loads = new Map<RecordType, TypeLoad>();
-  const all: string[] = [];
-  for (const o of here) for (const p of o.paths) all.push(p);
-  // Parsing the columns the caller will read does not need the stats: it runs while a worker stats.
+  // Parsing the columns the caller will read does not need the stats: it runs while another thread stats.
   const during = () => {
     for (const o of here) for (const f of options.columns ?? []) if (o.base?.lean.has(f)) o.base.lean.column(f);
     mark('columns');
   };
-  // While the index worker runs, both cores are busy: stat on this thread only.
-  const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
+  let statsOf: (o: Opened, at: number) => Float64Array;
+  if (early && !built) {
+    during();
+    const stats = early.job.finish();
+    statsOf = (o) => early.statsFor(o, stats);
+  } else {
+    early?.job.finish();
+    const all: string[] = [];
+    for (const o of here) for (const p of o.paths) all.push(p);
+    // While the index worker runs, both cores are busy: stat on this thread only.
+    const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
+    statsOf = (o, at) => stats.subarray(at * 4, (at + o.paths.length) * 4);
+  }
   mark('stat');
   let at = 0;
   for (const o of here) {
-    const st = stats.subarray(at * 4, (at + o.paths.length) * 4);
+    const st = statsOf(o, at);
     at += o.paths.length;
     options.onStats?.(o.type, o.paths, st);
     loads.set(o.type, finishType(root, o, st, options));
@@ -903,6 +958,52 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   }
   mark('loaded');
   return types.map((t) => loads.get(t)!);
+}
+
+/**
+ * Stat-ing started from the paths at the head of each base file, before
+ * the rest of the index is read (native module only: its helper thread
+ * costs nothing to start). A type whose folders changed since (files added
+ * or removed) has other paths: its stats are taken from the job where the
+ * path is the same, and its new paths are stat-ed when asked.
+ */
+function earlyStats(root: string, files: Map<RecordType, BaseFile | undefined>): { job: StatJob; paths: Map<RecordType, string[]>; statsFor(o: Opened, stats: Float64Array): Float64Array } | undefined {
+  const paths = new Map<RecordType, string[]>();
+  const offset = new Map<RecordType, number>();
+  const joined: string[] = [];
+  let count = 0;
+  for (const [t, f] of files) {
+    const list = splitPaths(f!.paths);
+    paths.set(t, list);
+    offset.set(t, count);
+    count += list.length;
+    if (list.length > 0) joined.push(f!.paths);
+  }
+  const job = startNativeStats(root, joined.join('\u0000'), count);
+  if (!job) return undefined;
+  return {
+    job,
+    paths,
+    statsFor(o, stats) {
+      const from = offset.get(o.type)!;
+      const known = paths.get(o.type)!;
+      if (o.paths === known) return stats.subarray(from * 4, (from + known.length) * 4);
+      const slot = new Map<string, number>();
+      known.forEach((p, i) => slot.set(p, from + i));
+      const out = new Float64Array(o.paths.length * 4);
+      const missing: number[] = [];
+      o.paths.forEach((p, i) => {
+        const j = slot.get(p);
+        if (j === undefined) missing.push(i);
+        else out.set(stats.subarray(j * 4, j * 4 + 4), i * 4);
+      });
+      if (missing.length > 0) {
+        const fresh = statFiles(root, missing.map((i) => o.paths[i]!), { workerMin: Infinity });
+        missing.forEach((i, k) => out.set(fresh.subarray(k * 4, k * 4 + 4), i * 4));
+      }
+      return out;
+    },
+  };
 }
 
 /** What the last loads did, for CRM_DEBUG_TIMING (read by the bench and tests). */

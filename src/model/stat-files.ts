@@ -178,6 +178,37 @@ export interface StatOptions {
   onWorker?: (files: number) => void;
 }
 
+/** Native stat-ing under way: `finish` takes chunks on this thread until none are left, and returns every stat. */
+export interface StatJob {
+  finish(): Float64Array;
+}
+
+function startNative(fast: NativeStat, root: string, joined: string, n: number, options: StatOptions): StatJob {
+  const out = new Float64Array(n * 4);
+  const helper = n >= (options.workerMin ?? NATIVE_HELPER_MIN) && n > 1 && !process.env.CRM_NO_WORKERS;
+  const job = fast.start(root, joined, out, helper);
+  let done = false;
+  return {
+    finish() {
+      if (!done) {
+        done = true;
+        const byHelper = fast.finish(job);
+        if (helper) options.onWorker?.(byHelper);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * With the native module, start stat-ing `count` NUL-joined paths now (its
+ * helper thread begins at once) and finish later; undefined without it.
+ */
+export function startNativeStats(root: string, joined: string, count: number, options: StatOptions = {}): StatJob | undefined {
+  const fast = nativeStat();
+  return fast ? startNative(fast, root, joined, count, options) : undefined;
+}
+
 /**
  * Stats of `paths` (relative to `root`), four numbers per path. With a
  * second thread, it starts taking chunks of files from a shared counter at
@@ -189,13 +220,9 @@ export function statFiles(root: string, paths: readonly string[], options: StatO
   const fast = options.via === undefined || options.via === 'native' ? nativeStat() : undefined;
   if (options.via === 'native' && !fast) throw new Error('the native stat module is not built (npm install builds it)');
   if (fast) {
-    const out = new Float64Array(n * 4);
-    const helper = n >= (options.workerMin ?? NATIVE_HELPER_MIN) && n > 1 && !process.env.CRM_NO_WORKERS;
-    const job = fast.start(root, paths.join('\u0000'), out, helper);
+    const job = startNative(fast, root, paths.join('\u0000'), n, options);
     options.during?.();
-    const byHelper = fast.finish(job);
-    if (helper) options.onWorker?.(byHelper);
-    return out;
+    return job.finish();
   }
   const plain = options.via === 'statSync';
   if (n < (options.workerMin ?? WORKER_MIN) || n < 2 || process.env.CRM_NO_WORKERS) {
