@@ -14,8 +14,8 @@
  * mtimeMs, ctimeMs and inode as doubles, with size -1 when the path is
  * missing or not a regular file.
  *
- * start(root, paths, out, helper) starts a job: `paths` NUL-joined and
- * relative to `root`, `out` a Float64Array of 4 numbers per path; with
+ * start(root, paths, out, helper) starts a job: `paths` NUL-joined (a
+ * string, or a Buffer of UTF-8) and relative to `root`, `out` a Float64Array of 4 numbers per path; with
  * `helper`, a thread starts taking chunks of paths at once. finish(job)
  * takes chunks on the calling thread until none are left, waits for the
  * helper and returns how many paths the helper stat-ed.
@@ -159,10 +159,23 @@ static napi_value start(napi_env env, napi_callback_info info) {
   if (job == NULL) return fail(env, "out of memory");
   size_t len = 0;
   job->root = copy_string(env, argv[0], NULL);
-  job->joined = copy_string(env, argv[1], &len);
+  bool is_buffer = false;
+  napi_is_buffer(env, argv[1], &is_buffer);
+  if (is_buffer) {
+    /* UTF-8 bytes as they are in the index file: copied, not converted. */
+    void *bytes = NULL;
+    napi_get_buffer_info(env, argv[1], &bytes, &len);
+    job->joined = malloc(len + 1);
+    if (job->joined != NULL) {
+      memcpy(job->joined, bytes, len);
+      job->joined[len] = 0;
+    }
+  } else {
+    job->joined = copy_string(env, argv[1], &len);
+  }
   if (job->root == NULL || job->joined == NULL) {
     job_free(job);
-    return fail(env, "root and paths must be strings");
+    return fail(env, "root must be a string, paths a string or a Buffer");
   }
   size_t count = len == 0 ? 0 : 1;
   for (size_t i = 0; i < len; i++) count += job->joined[i] == 0;

@@ -433,6 +433,8 @@ function readBaseFile(root: string, type: RecordType): BaseFile | undefined {
   }
 }
 
+const NUL = Buffer.from([0]);
+
 function splitPaths(joined: string): string[] {
   return joined === '' ? [] : joined.split('\u0000');
 }
@@ -970,16 +972,17 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
 function earlyStats(root: string, files: Map<RecordType, BaseFile | undefined>): { job: StatJob; paths: Map<RecordType, string[]>; statsFor(o: Opened, stats: Float64Array): Float64Array } | undefined {
   const paths = new Map<RecordType, string[]>();
   const offset = new Map<RecordType, number>();
-  const joined: string[] = [];
+  const bytes: Buffer[] = [];
   let count = 0;
   for (const [t, f] of files) {
     const list = splitPaths(f!.paths);
     paths.set(t, list);
     offset.set(t, count);
     count += list.length;
-    if (list.length > 0) joined.push(f!.paths);
+    if (list.length > 0) bytes.push(...(bytes.length > 0 ? [NUL] : []), f!.buf.subarray(4, f!.rest));
   }
-  const job = startNativeStats(root, joined.join('\u0000'), count);
+  // The paths' bytes as the files have them: the native module needs no string conversion.
+  const job = startNativeStats(root, Buffer.concat(bytes), count);
   if (!job) return undefined;
   return {
     job,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { statFiles, usesNativeStat, usesRawStat } from './stat-files.js';
+import { startNativeStats, statFiles, usesNativeStat, usesRawStat } from './stat-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'crm-stat-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,6 +44,14 @@ describe('statFiles', () => {
   it('uses the native module, built by npm install on this machine (its answers are compared here)', () => {
     expect(usesNativeStat()).toBe(true);
     expect(asRows(statFiles(root, paths, { via: 'native' }))).toEqual(expected());
+  });
+
+  it('takes the paths as UTF-8 bytes too (as the index file has them), and finishes once', () => {
+    const job = startNativeStats(root, Buffer.from(paths.join('\u0000')), paths.length, { workerMin: 2 })!;
+    pause();
+    const first = job.finish();
+    expect(asRows(first)).toEqual(expected());
+    expect(job.finish()).toBe(first);
   });
 
   it('gives the same answer when the native helper thread stats the files', () => {

@@ -124,7 +124,7 @@ function statRange(root: string, paths: readonly string[], out: Float64Array, fr
 
 /** The native stat module (native/stat.c), built by `npm install` where a C compiler is available. */
 interface NativeStat {
-  start(root: string, paths: string, out: Float64Array, helper: boolean): unknown;
+  start(root: string, paths: string | Buffer, out: Float64Array, helper: boolean): unknown;
   finish(job: unknown): number;
 }
 let native: NativeStat | null | undefined;
@@ -183,7 +183,7 @@ export interface StatJob {
   finish(): Float64Array;
 }
 
-function startNative(fast: NativeStat, root: string, joined: string, n: number, options: StatOptions): StatJob {
+function startNative(fast: NativeStat, root: string, joined: string | Buffer, n: number, options: StatOptions): StatJob {
   const out = new Float64Array(n * 4);
   const helper = n >= (options.workerMin ?? NATIVE_HELPER_MIN) && n > 1 && !process.env.CRM_NO_WORKERS;
   const job = fast.start(root, joined, out, helper);
@@ -201,10 +201,11 @@ function startNative(fast: NativeStat, root: string, joined: string, n: number, 
 }
 
 /**
- * With the native module, start stat-ing `count` NUL-joined paths now (its
- * helper thread begins at once) and finish later; undefined without it.
+ * With the native module, start stat-ing `count` NUL-joined paths (UTF-8
+ * bytes) now (its helper thread begins at once) and finish later;
+ * undefined without it.
  */
-export function startNativeStats(root: string, joined: string, count: number, options: StatOptions = {}): StatJob | undefined {
+export function startNativeStats(root: string, joined: Buffer, count: number, options: StatOptions = {}): StatJob | undefined {
   const fast = nativeStat();
   return fast ? startNative(fast, root, joined, count, options) : undefined;
 }
