@@ -22,7 +22,8 @@ export async function runSearch(io: Io, cmd: Command, o: SearchOptions): Promise
   }
   if (!o.text.trim()) throw new UsageError('nothing to search for', { hint: 'Give some text, e.g. `crm search acme`.' });
   const repo = await openRepository(io, cmd);
-  const loaded = repo.load(types, { searchText: true });
+  // Hits are ranked and shown by title: its columns are read while the files are stat-ed.
+  const loaded = repo.load(types, { searchText: true, columns: ['name', 'subject', 'kind', 'at'] });
   warnSkipped(io, loaded.issues);
   const { searchRecords } = await import('../model/search.js');
   const started = performance.now();

@@ -32,6 +32,17 @@ describe('search', () => {
     expect(ids('invoiceing')).not.toContain('giulia-verdi');
   });
 
+  it('with more exact matches than it ranks, keeps those matching in their fields', () => {
+    const many: CrmRecord[] = [];
+    for (let i = 0; i < 700; i++) many.push(rec('interaction', `note-${String(i).padStart(3, '0')}`, { subject: `Call ${i}` }, 'Talked about the fattura.'));
+    for (let i = 0; i < 5; i++) many.push(rec('account', `zz-fattura-${i}`, { name: `Fattura Servizi ${i}` }, 'No notes.'));
+    const found = searchRecords(many, 'fattura', 5, [segmentOf(many)]).map((h) => h.record.id);
+    expect(found.sort()).toEqual(['zz-fattura-0', 'zz-fattura-1', 'zz-fattura-2', 'zz-fattura-3', 'zz-fattura-4']);
+    // Two words: a field match needs the other word anywhere in the record.
+    const two = searchRecords(many, 'fattura notes', 5, [segmentOf(many)]).map((h) => h.record.id);
+    expect(two.sort()).toEqual(['zz-fattura-0', 'zz-fattura-1', 'zz-fattura-2', 'zz-fattura-3', 'zz-fattura-4']);
+  });
+
   it('cuts the fields part of the text at the eighth line', () => {
     expect(headOf('a\nb\nc\nd\ne\nf\ng\nh\nnotes\nmore')).toBe('a\nb\nc\nd\ne\nf\ng\nh');
     expect(headOf('short')).toBe('short');

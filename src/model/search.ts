@@ -84,6 +84,30 @@ function* containing(seg: Segment, needle: string): Generator<number> {
   }
 }
 
+/** Each record containing `needle`, with the offset of its first occurrence in the record. */
+function* hits(seg: Segment, needle: string): Generator<{ i: number; at: number }> {
+  const { joined, starts } = seg;
+  let pos = joined.indexOf(needle);
+  while (pos >= 0) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    yield { i: lo, at: pos };
+    const next = lo + 1 < starts.length ? starts[lo + 1]! : joined.length;
+    pos = joined.indexOf(needle, next);
+  }
+}
+
+/** Length of slot i's fields part (its head). */
+function headLength(head: Segment, i: number): number {
+  const end = i + 1 < head.starts.length ? head.starts[i + 1]! - 1 : head.joined.length;
+  return end - head.starts[i]!;
+}
+
 function textIn(seg: Segment, i: number): string {
   const end = i + 1 < seg.starts.length ? seg.starts[i + 1]! - 1 : seg.joined.length;
   return seg.joined.slice(seg.starts[i]!, end);
@@ -106,23 +130,36 @@ export function prefilter(segments: readonly Segment[], query: string, limit = 2
   const [first, ...others] = [...words].sort((a, b) => b.length - a.length);
   const exact: CrmRecord[] = [];
   const exactSet = new Set<CrmRecord>();
-  // Only the first few hundred exact matches are ranked, so the scan stops there.
+  // Only the first few hundred exact matches are ranked: records matching in their fields
+  // first, then in their notes. One pass over the whole text finds both (a hit before the
+  // end of a record's fields is a field match), and stops once the fields gave enough.
   const enough = Math.max(MAX_CANDIDATES, limit * 4);
-  scan: for (const within of [heads, segments]) {
-    for (let s = 0; s < segments.length; s++) {
-      const seg = within[s]!;
-      for (const i of containing(seg, first!)) {
+  const inNotes: { r: CrmRecord; t: string }[] = [];
+  scan: for (let s = 0; s < segments.length; s++) {
+    const seg = segments[s]!;
+    const head = heads[s]!;
+    for (const { i, at } of hits(seg, first!)) {
+      const r = seg.records[i];
+      if (!r || exactSet.has(r)) continue;
+      // The first occurrence is in the fields if the fields hold one at all (they come first).
+      const inFields = at - seg.starts[i]! + first!.length <= headLength(head, i);
+      if (!inFields && inNotes.length >= enough) continue;
+      const t = textIn(seg, i);
+      if (!others.every((w) => t.includes(w))) continue;
+      if (inFields) {
+        exact.push(r);
+        exactSet.add(r);
+        text.set(r, t);
         if (exact.length >= enough) break scan;
-        const r = seg.records[i];
-        if (!r || exactSet.has(r)) continue;
-        const t = textIn(segments[s]!, i);
-        if (others.every((w) => t.includes(w))) {
-          exact.push(r);
-          exactSet.add(r);
-          text.set(r, t);
-        }
-      }
+      } else inNotes.push({ r, t });
     }
+  }
+  for (const { r, t } of inNotes) {
+    if (exact.length >= enough) break;
+    if (exactSet.has(r)) continue;
+    exact.push(r);
+    exactSet.add(r);
+    text.set(r, t);
   }
   // Exact matches rank first: with enough of them, typo-tolerant candidates cannot make the list.
   if (exact.length >= limit) return { exact, fuzzy: [], text };
