@@ -1203,6 +1203,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
 
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
+  const baseIssues = base !== undefined && Object.keys(base.issues).length > 0;
   const leanSet = new Set(leanFields(type));
   const shared: Source = {
     root,
@@ -1219,7 +1220,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
     const v = current[i];
     if (v === null || v === undefined) continue;
     if (typeof v === 'number') {
-      const is = base!.issues[v];
+      const is = baseIssues ? base!.issues[v] : undefined;
       if (is) issues.push(...is);
       const id = base!.ids[v];
       if (!id) continue;

@@ -101,9 +101,6 @@ function show(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
 }
 
-/** A record's field values: through the index's columns when it has them, else its data. */
-type Get = (key: string) => unknown;
-
 /** What the index offers besides `field` (cache.ts IndexedRecord): timestamps and history already parsed. */
 interface Indexed {
   field?: (k: string) => unknown;
@@ -111,20 +108,21 @@ interface Indexed {
   entries?: () => Entry[] | undefined;
 }
 
-function getterOf(r: ReportRecord): Get {
+/** A record's field value: through the index's columns when it has them, else its data (no closure per record). */
+function get(r: ReportRecord, key: string): unknown {
   const f = (r as Indexed).field;
-  return f ? (k) => f.call(r, k) : (k) => r.data[k];
+  return f ? f.call(r, key) : r.data[key];
 }
 
 /** A timestamp field as epoch ms: from the index when it has it parsed, else read from the value. */
-function moment(r: ReportRecord, get: Get, key: string, required: boolean): number | undefined {
+function moment(r: ReportRecord, key: string, required: boolean): number | undefined {
   const t = (r as Indexed).time?.call(r, key);
   if (typeof t === 'number') return t;
   if (t === null) {
     if (required) throw new Bad(`no \`${key}\``);
     return undefined;
   }
-  const v = get(key);
+  const v = get(r, key);
   if (empty(v)) {
     if (required) throw new Bad(`no \`${key}\``);
     return undefined;
@@ -152,10 +150,10 @@ export function readMoney(v: unknown, key: string, currency: string): number | u
 }
 
 /** The lifecycle as entries, oldest first; without history, one entry at `created`. */
-function entries(r: ReportRecord, get: Get, key: 'status' | 'stage', created: number, asOf: number): Entry[] {
+function entries(r: ReportRecord, key: 'status' | 'stage', created: number, asOf: number): Entry[] {
   let out = (r as Indexed).entries?.call(r);
   if (out === undefined) {
-    const h = get('history');
+    const h = get(r, 'history');
     out = [];
     if (Array.isArray(h)) {
       out = h.map((e, i) => {
@@ -174,7 +172,7 @@ function entries(r: ReportRecord, get: Get, key: 'status' | 'stage', created: nu
     for (let i = 1; i < out.length && ordered; i++) if (out[i]!.at < out[i - 1]!.at) ordered = false;
     if (!ordered) out = out.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map((x) => x.e);
   } else {
-    const current = get(key);
+    const current = get(r, key);
     out = typeof current === 'string' && current ? [{ at: created, to: current }] : [];
   }
   // In time order: only a tail can be after the as-of moment (usually none is).
@@ -240,17 +238,16 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
   for (const r of records) {
     if (!want.has(r.type)) continue;
     try {
-      const get = getterOf(r);
       if (r.type === 'interaction') {
         // Interactions are most of a repository: the few fields needed come through the
         // index's columns when there are some; the rest is parsed only if a group needs it.
-        const at = moment(r, get, 'at', true)!;
-        const created = moment(r, get, 'created', false) ?? at;
+        const at = moment(r, 'at', true)!;
+        const created = moment(r, 'created', false) ?? at;
         if (at > asOf || created > asOf) continue;
-        const k = get('kind');
+        const k = get(r, 'kind');
         const kind = typeof k === 'string' && k ? k : 'other';
         let dueBy: number | undefined;
-        const due = get('due');
+        const due = get(r, 'due');
         if (!empty(due)) {
           if (isDate(due)) dueBy = endOfDay(due, tz);
           else {
@@ -258,48 +255,48 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
             if (dueBy === undefined) throw new Bad(`\`due\` ${show(due)} is not a date or timestamp`);
           }
         }
-        facts.interactions.push(new Interaction(r, created, kind, at, dueBy, until(moment(r, get, 'done_at', false), asOf)));
+        facts.interactions.push(new Interaction(r, created, kind, at, dueBy, until(moment(r, 'done_at', false), asOf)));
         continue;
       }
       if (!(r.type === 'lead' || r.type === 'account' || r.type === 'opportunity' || r.type === 'case')) continue;
-      const created = moment(r, get, 'created', true)!;
+      const created = moment(r, 'created', true)!;
       if (created > asOf) continue;
       switch (r.type) {
         case 'lead':
-          facts.leads.push(withData(r, created, { entries: entries(r, get, 'status', created, asOf) }));
+          facts.leads.push(withData(r, created, { entries: entries(r, 'status', created, asOf) }));
           break;
         case 'account':
-          facts.accounts.push(withData(r, created, { entries: entries(r, get, 'status', created, asOf) }));
+          facts.accounts.push(withData(r, created, { entries: entries(r, 'status', created, asOf) }));
           break;
         case 'opportunity': {
-          const amount = readMoney(get('amount'), 'amount', config.currency);
+          const amount = readMoney(get(r, 'amount'), 'amount', config.currency);
           let closedOn: string | undefined;
-          const closed = get('closed_on');
+          const closed = get(r, 'closed_on');
           if (!empty(closed)) {
             if (!isDate(closed)) throw new Bad(`\`closed_on\` ${show(closed)} is not a date`);
             closedOn = closed;
           }
-          const e = entries(r, get, 'stage', created, asOf);
+          const e = entries(r, 'stage', created, asOf);
           if (closedOn !== undefined && startOfDay(closedOn, tz) > asOf) closedOn = undefined;
           facts.opportunities.push(withData(r, created, { entries: e, amount, closedOn }));
           break;
         }
         case 'case': {
-          const first = moment(r, get, 'first_response_at', false);
-          const resolved = moment(r, get, 'resolved_at', false);
+          const first = moment(r, 'first_response_at', false);
+          const resolved = moment(r, 'resolved_at', false);
           if (first !== undefined && first < created) throw new Bad('`first_response_at` is before `created`');
           if (resolved !== undefined && resolved < created) throw new Bad('`resolved_at` is before `created`');
           let satisfaction: number | undefined;
-          const sat = get('satisfaction');
+          const sat = get(r, 'satisfaction');
           if (!empty(sat)) {
             if (typeof sat !== 'number' || !Number.isFinite(sat)) throw new Bad(`\`satisfaction\` ${show(sat)} is not a number`);
             satisfaction = sat;
           }
-          const p = get('priority');
+          const p = get(r, 'priority');
           const priority = typeof p === 'string' && p ? p : 'normal';
           facts.cases.push(
             withData(r, created, {
-              entries: entries(r, get, 'status', created, asOf),
+              entries: entries(r, 'status', created, asOf),
               priority,
               firstResponseAt: until(first, asOf),
               resolvedAt: until(resolved, asOf),
