@@ -44,7 +44,7 @@ import { readStated } from './read-stated.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 15;
+export const INDEX_VERSION = 16;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 
@@ -506,10 +506,9 @@ export interface TextSegment {
 }
 
 
+/** The search text of every slot of a base (the same `gen`), in slot order. */
 interface TextFile {
   gen: string;
-  /** NUL-joined, in slot order. */
-  paths: string;
   joined: string;
   starts: Int32Array;
   heads: Joined;
@@ -520,7 +519,7 @@ interface TextFile {
 function readTextFile(root: string, type: RecordType, gen?: string): TextFile | undefined {
   try {
     const t = deserialize(fs.readFileSync(textPath(root, type))) as TextFile;
-    if (typeof t.paths !== 'string' || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array)) return undefined;
+    if (typeof t.gen !== 'string' || typeof t.joined !== 'string' || !(t.starts instanceof Int32Array)) return undefined;
     if (!t.heads || typeof t.heads.joined !== 'string' || !(t.heads.starts instanceof Int32Array) || t.heads.starts.length !== t.starts.length) return undefined;
     if (gen !== undefined && t.gen !== gen) return undefined;
     return t;
@@ -534,14 +533,11 @@ function textAt(t: TextFile, i: number): string {
   return t.joined.slice(t.starts[i]!, end);
 }
 
-/** Search text per path, from the text file. */
-function readTexts(root: string, type: RecordType): Map<string, string> {
-  const t = readTextFile(root, type);
+/** Search text per path of the base, from its text file. */
+function readTexts(root: string, base: Base): Map<string, string> {
+  const t = readTextFile(root, base.type, base.gen);
   const out = new Map<string, string>();
-  if (t && t.paths !== '') {
-    const paths = t.paths.split('\u0000');
-    if (paths.length === t.starts.length) paths.forEach((p, i) => out.set(p, textAt(t, i)));
-  }
+  if (t && base.paths.length === t.starts.length) base.paths.forEach((p, i) => out.set(p, textAt(t, i)));
   return out;
 }
 
@@ -704,7 +700,7 @@ function writeBase(
   };
   const list = texts.map((t) => (t.includes('\u0000') ? t.replace(/\u0000/g, ' ') : t));
   const joinedPaths = paths.join('\u0000');
-  const text: TextFile = { gen, paths: joinedPaths, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
+  const text: TextFile = { gen, ...joinTexts(list), heads: joinTexts(list.map(headOf)) };
   // The JSON and text files first, the base last: a reader holding the old base sees another `gen` and reads files instead.
   const put = (path: string, value: unknown, prefix?: string) => {
     const tmp = `${path}.${process.pid}-${threadId}.tmp`; // one per thread: the index worker writes too
@@ -1180,7 +1176,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   if (options.write !== false && (!base || changed.length > 0 || writtenAt < started - RACY_MS)) {
     try {
       if (!base || changed.length > JOURNAL_LIMIT || journalLength(root, type) > 4_000_000) {
-        const known = base ? readTexts(root, type) : undefined;
+        const known = base ? readTexts(root, base) : undefined;
         const json = column ? column.all() : [];
         const slots: { path: string; e: Entry }[] = [];
         const texts: string[] = [];
