@@ -12,8 +12,9 @@
  *   every record folder;
  * - `.col.<field>`: one "lean" column (a field list shows or reports read)
  *   as JSON, read only when a command asks for that field;
- * - `.json`: every record's front matter as JSON, one string with offsets,
- *   read only when a command needs more than the lean columns;
+ * - `.json`: every record's front matter as JSON (UTF-8 with byte offsets),
+ *   read only when a command needs more than the lean columns, and decoded
+ *   one record at a time;
  * - `.text`: the search text (search-text.ts), read only by search;
  * - `.journal`: lines appended for what changed since the base was written;
  *   the base is rewritten only when the journal grows large.
@@ -41,10 +42,11 @@ import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { startNativeStats, statFiles, type StatJob } from './stat-files.js';
 import { parseTimestamp } from './timestamp.js';
 import { readStated } from './read-stated.js';
+import { ByteColumn } from './byte-column.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
-export const INDEX_VERSION = 16;
+export const INDEX_VERSION = 17;
 const RACY_MS = 2000;
 const JOURNAL_LIMIT = 2000;
 
@@ -57,6 +59,8 @@ interface Entry {
   id?: string;
   /** Front matter as JSON; absent when the file is not a readable record. */
   json?: string;
+  /** Instead of `json` while the index is first built: its number in the type's ByteColumn. */
+  jsonAt?: number;
   issues?: Issue[];
   text?: string;
   /** The lean columns' values (see leanFields). */
@@ -177,11 +181,18 @@ function readColumn(root: string, type: RecordType, field: string, gen: string):
   }
 }
 
-/** Every slot's front matter as JSON, newline-joined (JSON text has no raw newlines), with each slot's offset. */
+/**
+ * The JSON file: every slot's front matter as JSON (UTF-8), one after the
+ * other, with each slot's byte offset; read into a Buffer and decoded one
+ * slot at a time. Layout: the generation id's length (4 bytes) and the id,
+ * the number of slots (4 bytes), their offsets (4 bytes each, one more
+ * than the slots), the JSON bytes.
+ */
 interface JsonFile {
-  gen: string;
-  joined: string;
-  starts: Int32Array;
+  buf: Buffer;
+  offsets: Int32Array;
+  /** Where the JSON bytes start in `buf`. */
+  data: number;
 }
 
 export interface TypeLoad {
@@ -557,9 +568,18 @@ class JsonColumn {
 
   private load(): JsonFile | null {
     if (this.file === undefined) {
+      this.file = null;
       try {
-        const f = deserialize(fs.readFileSync(jsonPath(this.root, this.type))) as JsonFile;
-        this.file = f && f.gen === this.gen && typeof f.joined === 'string' && f.starts instanceof Int32Array ? f : null;
+        const buf = fs.readFileSync(jsonPath(this.root, this.type));
+        const genLength = buf.readUInt32LE(0);
+        if (buf.toString('utf8', 4, 4 + genLength) === this.gen) {
+          const count = buf.readUInt32LE(4 + genLength);
+          const at = 8 + genLength;
+          const offsets = new Int32Array(count + 1);
+          for (let i = 0; i <= count; i++) offsets[i] = buf.readInt32LE(at + i * 4);
+          const data = at + (count + 1) * 4;
+          if (offsets[count]! + data === buf.length) this.file = { buf, offsets, data };
+        }
       } catch {
         this.file = null;
       }
@@ -570,15 +590,17 @@ class JsonColumn {
   /** The slot's JSON, or undefined if the file is gone or from another base. */
   take(slot: number): string | undefined {
     const f = this.load();
-    if (!f || slot < 0 || slot >= f.starts.length) return undefined;
-    const end = slot + 1 < f.starts.length ? f.starts[slot + 1]! - 1 : f.joined.length;
-    return f.joined.slice(f.starts[slot]!, end) || undefined;
+    if (!f || slot < 0 || slot + 1 >= f.offsets.length) return undefined;
+    return f.buf.toString('utf8', f.data + f.offsets[slot]!, f.data + f.offsets[slot + 1]!) || undefined;
   }
 
   /** Every slot's JSON, for rewriting the base ('' where unknown). */
   all(): string[] {
     const f = this.load();
-    return f && f.starts.length > 0 ? f.joined.split('\n') : [];
+    if (!f) return [];
+    const out: string[] = [];
+    for (let i = 0; i + 1 < f.offsets.length; i++) out.push(this.take(i) ?? '');
+    return out;
   }
 }
 
@@ -636,6 +658,8 @@ function writeBase(
   texts: string[],
   writtenAt: number,
   dirs: { dirs: string[]; stats: number[] },
+  /** Where entries with `jsonAt` have their JSON. */
+  built?: ByteColumn,
 ): void {
   const dir = indexDir(root);
   fs.mkdirSync(dir, { recursive: true });
@@ -662,8 +686,8 @@ function writeBase(
     stats[i * 4 + 3] = e.ino;
     json.push(e.json ?? '');
     if (e.issues?.length) issues[i] = e.issues;
-    if (e.json) {
-      const lean = e.lean ?? leanOf(type, JSON.parse(e.json) as Data);
+    if (e.json || (e.jsonAt !== undefined && built)) {
+      const lean = e.lean ?? leanOf(type, JSON.parse(e.json ?? built!.take(e.jsonAt!)) as Data);
       for (const f of fields) {
         if (lean[f] !== undefined) {
           columns[f]![i] = lean[f];
@@ -715,13 +739,27 @@ function writeBase(
     }
     fs.renameSync(tmp, path);
   };
-  const jsonStarts = new Int32Array(json.length);
+  // The JSON file (see JsonFile): each slot's bytes copied from where they are, no joined string.
+  const genBytes = Buffer.from(gen, 'utf8');
+  const sizes = slots.map(({ e }, i) => (e.jsonAt !== undefined && built ? built.size(e.jsonAt) : Buffer.byteLength(json[i]!, 'utf8')));
+  const head = 8 + genBytes.length + (n + 1) * 4;
+  const out = Buffer.allocUnsafe(head + sizes.reduce((a, b) => a + b, 0));
+  out.writeUInt32LE(genBytes.length, 0);
+  genBytes.copy(out, 4);
+  out.writeUInt32LE(n, 4 + genBytes.length);
   let offset = 0;
-  json.forEach((j, i) => {
-    jsonStarts[i] = offset;
-    offset += j.length + 1;
-  });
-  put(jsonPath(root, type), { gen, joined: json.join('\n'), starts: jsonStarts } satisfies JsonFile);
+  for (let i = 0; i < n; i++) {
+    out.writeInt32LE(offset, 8 + genBytes.length + i * 4);
+    const e = slots[i]!.e;
+    if (e.jsonAt !== undefined && built) built.copyTo(e.jsonAt, out, head + offset);
+    else out.write(json[i]!, head + offset, 'utf8');
+    offset += sizes[i]!;
+  }
+  out.writeInt32LE(offset, 8 + genBytes.length + n * 4);
+  const jsonFile = jsonPath(root, type);
+  const jsonTmp = `${jsonFile}.${process.pid}-${threadId}.tmp`;
+  fs.writeFileSync(jsonTmp, out);
+  fs.renameSync(jsonTmp, jsonFile);
   for (const f of fields) {
     if (!lean[f]) continue;
     const path = columnPath(root, type, f);
@@ -773,8 +811,8 @@ class IndexedRecord implements CrmRecord {
     readonly id: string,
     readonly path: string,
     private readonly slot: number,
-    /** Front matter as JSON (a fresh read); base records take theirs from the source's column. */
-    private json: string | undefined,
+    /** Front matter as JSON (a fresh read), or its number in the source's ByteColumn; base records take theirs from the source's column. */
+    private json: string | number | undefined,
   ) {
     this.type = src.type;
   }
@@ -788,7 +826,8 @@ class IndexedRecord implements CrmRecord {
 
   get data(): Data {
     if (this.parsed === undefined) {
-      const json = this.json ?? this.src.column?.take(this.slot);
+      const own = this.json;
+      const json = typeof own === 'number' ? this.src.built?.take(own) : (own ?? this.src.column?.take(this.slot));
       this.json = undefined; // the parsed data replaces the text: memory stays flat
       if (json) this.parsed = JSON.parse(json) as Data;
       else {
@@ -861,6 +900,8 @@ class IndexedRecord implements CrmRecord {
 interface Source {
   root: string;
   type: RecordType;
+  /** Where a record being indexed for the first time has its JSON (its number in place of the text). */
+  built?: ByteColumn;
   /** The base's report timestamps and history (records of the base only). */
   times?: Record<string, Float64Array>;
   history?: History;
@@ -1115,6 +1156,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
 
   // What each file is now (aligned with o.paths): a base slot (trusted), a journal entry, or a fresh read.
   const n = o.paths.length;
+  const built = base ? undefined : new ByteColumn();
   const current: (number | Entry | null)[] = new Array(n);
   const changed: JournalLine[] = [];
   const racyBefore = writtenAt - RACY_MS;
@@ -1144,6 +1186,11 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
       continue;
     }
     const next = readEntry(root, type, path, st, i);
+    if (built && next.json !== undefined) {
+      // A first build holds every record until the index is written: its JSON waits off the heap.
+      next.jsonAt = built.push(next.json);
+      next.json = undefined;
+    }
     current[i] = next;
     // A "racy" file re-read with the same content and stats as its journal line needs no new line.
     if (j && j.json === next.json && j.size === next.size && j.mtimeMs === next.mtimeMs && j.ctimeMs === next.ctimeMs && j.ino === next.ino) continue;
@@ -1188,7 +1235,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
           slots.push({ path, e });
           texts.push(e.text ?? known?.get(path) ?? (e.json ? textFromFile(root, path, e.json) : ''));
         }
-        writeBase(root, type, slots, texts, started, { dirs: o.dirsNow, stats: o.dirStatsNow });
+        writeBase(root, type, slots, texts, started, { dirs: o.dirsNow, stats: o.dirStatsNow }, built);
       } else {
         appendJournal(root, type, changed, started);
       }
@@ -1225,10 +1272,17 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
       if (segmentRecords) segmentRecords[v] = rec;
     } else {
       if (v.issues) issues.push(...v.issues);
-      if (!v.id || !v.json) continue;
-      const text = options.text ? (v.text ?? textFromFile(root, path, v.json)) : undefined;
-      const own: Source = { root, type, ...(v.lean ? { lean: { fields: leanSet, values: v.lean } } : {}), ...(text !== undefined ? { text } : {}) };
-      const rec = new IndexedRecord(own, v.id, path, -1, v.json);
+      const json = v.json ?? (v.jsonAt !== undefined ? v.jsonAt : undefined);
+      if (!v.id || json === undefined) continue;
+      const text = options.text ? (v.text ?? textFromFile(root, path, v.json ?? built!.take(v.jsonAt!))) : undefined;
+      const own: Source = {
+        root,
+        type,
+        ...(v.lean ? { lean: { fields: leanSet, values: v.lean } } : {}),
+        ...(text !== undefined ? { text } : {}),
+        ...(typeof json === 'number' ? { built } : {}),
+      };
+      const rec = new IndexedRecord(own, v.id, path, -1, json);
       records.push(rec);
       if (text !== undefined) extra.push({ text, record: rec });
     }
