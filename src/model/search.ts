@@ -66,25 +66,10 @@ function headsOf(seg: Segment): Segment {
   return { ...heads, records: seg.records };
 }
 
-/** Finding a word is a few `indexOf` jumps over one string, not a scan of every record. */
-function* containing(seg: Segment, needle: string): Generator<number> {
-  const { joined, starts } = seg;
-  let pos = joined.indexOf(needle);
-  while (pos >= 0) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    yield lo;
-    const next = lo + 1 < starts.length ? starts[lo + 1]! : joined.length;
-    pos = joined.indexOf(needle, next);
-  }
-}
-
-/** Each record containing `needle`, with the offset of its first occurrence in the record. */
+/**
+ * Each record containing `needle`, with the offset of its first occurrence:
+ * a few `indexOf` jumps over one string, not a scan of every record.
+ */
 function* hits(seg: Segment, needle: string): Generator<{ i: number; at: number }> {
   const { joined, starts } = seg;
   let pos = joined.indexOf(needle);
@@ -97,20 +82,27 @@ function* hits(seg: Segment, needle: string): Generator<{ i: number; at: number 
       else hi = mid - 1;
     }
     yield { i: lo, at: pos };
-    const next = lo + 1 < starts.length ? starts[lo + 1]! : joined.length;
-    pos = joined.indexOf(needle, next);
+    pos = joined.indexOf(needle, slotEnd(seg, lo) + 1);
   }
+}
+
+/** The records containing `needle`. */
+function* containing(seg: Segment, needle: string): Generator<number> {
+  for (const h of hits(seg, needle)) yield h.i;
+}
+
+/** Where slot i's text ends in the joined string. */
+function slotEnd(seg: Segment, i: number): number {
+  return i + 1 < seg.starts.length ? seg.starts[i + 1]! - 1 : seg.joined.length;
 }
 
 /** Length of slot i's fields part (its head). */
 function headLength(head: Segment, i: number): number {
-  const end = i + 1 < head.starts.length ? head.starts[i + 1]! - 1 : head.joined.length;
-  return end - head.starts[i]!;
+  return slotEnd(head, i) - head.starts[i]!;
 }
 
 function textIn(seg: Segment, i: number): string {
-  const end = i + 1 < seg.starts.length ? seg.starts[i + 1]! - 1 : seg.joined.length;
-  return seg.joined.slice(seg.starts[i]!, end);
+  return seg.joined.slice(seg.starts[i]!, slotEnd(seg, i));
 }
 
 /**
