@@ -20,6 +20,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** Below this many files a worker costs more to start than it saves. */
@@ -139,12 +140,12 @@ function nativeStat(): NativeStat | undefined {
   native = null;
   if (process.env.CRM_NO_NATIVE) return undefined;
   try {
-    const require = createRequire(import.meta.url);
+    const load = createRequire(import.meta.url);
     // dist/chunks/*.js, dist/*.js or src/model/*.ts: the build folder is at the package root.
     for (const rel of ['../../build/Release/crm_stat.node', '../build/Release/crm_stat.node']) {
       const file = new URL(rel, import.meta.url);
       if (file.protocol !== 'file:' || !fs.existsSync(file)) continue;
-      const m = require(file.pathname) as NativeStat;
+      const m = load(fileURLToPath(file)) as NativeStat;
       const dir = dirname(process.execPath);
       const out = new Float64Array(12);
       m.finish(m.start(dir, [basename(process.execPath), `${basename(process.execPath)}.no-such-file`, '.'].join('\u0000'), out, false));
