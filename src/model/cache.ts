@@ -1051,7 +1051,8 @@ export const loadStats = { workerBuilt: [] as RecordType[], phases: [] as string
 
 /** Marks a moment of loading (ms since the process started), for CRM_DEBUG_TIMING. */
 function mark(name: string): void {
-  loadStats.phases.push(`${name}@${Math.round(performance.now())}`);
+  // Only when asked: a long-running board loads again and again.
+  if (process.env.CRM_DEBUG_TIMING) loadStats.phases.push(`${name}@${Math.round(performance.now())}`);
 }
 
 /** From this many files without an index, the caller is told (building takes a few seconds at 100,000). */
