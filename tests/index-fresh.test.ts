@@ -185,6 +185,22 @@ describe('the index', () => {
     check();
   });
 
+  it('removes what a process killed while writing the index left behind, not what a live one is writing', () => {
+    const dir = exampleRepo();
+    names(dir);
+    const indexDir = join(dir, '.crm', 'index');
+    const base = readdirSync(indexDir).find((f) => f.startsWith('contact.') && f.endsWith('.bin'))!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(indexDir, `${base}.${dead}-0.tmp`), 'half');
+    writeFileSync(join(indexDir, `${base}.${process.pid}-1.tmp`), 'being written');
+    rmSync(join(indexDir, base)); // the next command writes the contacts' index again
+    expect(names(dir).length).toBeGreaterThan(0);
+    const left = readdirSync(indexDir);
+    expect(left).not.toContain(`${base}.${dead}-0.tmp`);
+    expect(left).toContain(`${base}.${process.pid}-1.tmp`);
+    expect(left).toContain(base);
+  });
+
   it('gives the same answers as reading every file', () => {
     const dir = exampleRepo();
     for (const args of [['list', '--json'], ['list', 'opportunities', '--where', 'amount > 10000', '--json'], ['report', 'kpi', '--period', '2026-Q3', '--format', 'json'], ['search', 'srl', '--json']]) {

@@ -43,6 +43,7 @@ import { startNativeStats, statFiles, type StatJob } from './stat-files.js';
 import { parseTimestamp } from './timestamp.js';
 import { readStated } from './read-stated.js';
 import { ByteColumn } from './byte-column.js';
+import { processAlive } from './process-alive.js';
 import { readRecordFile } from './validate.js';
 
 /** Bump when the file shape or parsing rules change: old indexes are rebuilt. */
@@ -664,7 +665,11 @@ function writeBase(
   const dir = indexDir(root);
   fs.mkdirSync(dir, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(`${type}.v`) && !name.startsWith(`${type}.v${INDEX_VERSION}.`)) fs.rmSync(join(dir, name), { force: true });
+    if (!name.startsWith(`${type}.v`)) continue;
+    // Another version's files, and what a process killed while writing left behind.
+    const writer = /\.(\d+)-\d+\.tmp$/.exec(name);
+    const stale = writer ? !processAlive(Number(writer[1])) : !name.startsWith(`${type}.v${INDEX_VERSION}.`);
+    if (stale) fs.rmSync(join(dir, name), { force: true });
   }
   const gen = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const n = slots.length;

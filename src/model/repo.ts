@@ -17,6 +17,7 @@ import { RECORD_TYPES, TYPES, type RecordType } from './schema.js';
 import { readRecordFile } from './validate.js';
 import { loadTypes, type TextSegment } from './cache.js';
 import { nodeCrypto } from './lazy-node.js';
+import { processAlive } from './process-alive.js';
 
 export const CONFIG_FILE = 'crm.yaml';
 export const STATE_DIR = '.crm';
@@ -170,15 +171,6 @@ export function loadRecordsDirect(root: string, types: readonly RecordType[] = R
 
 const LOCK_WAIT_MS = 15_000;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function ageMs(file: string): number {
   try {
     return Date.now() - fs.statSync(file).mtimeMs;
@@ -216,7 +208,7 @@ export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T
       }
       // A lock without a pid was left by a process killed between creating and writing it.
       const emptyAndOld = !Number.isFinite(holder) && ageMs(lock) > 2000;
-      if (emptyAndOld || (Number.isFinite(holder) && holder > 0 && !pidAlive(holder))) {
+      if (emptyAndOld || (Number.isFinite(holder) && holder > 0 && !processAlive(holder))) {
         // Stale lock of a process killed mid-write: take it over.
         try {
           fs.rmSync(lock, { force: true });
