@@ -55,6 +55,26 @@ describe('tui: pipeline board', () => {
     expect(tui.frame()).toContain('nothing to undo');
   });
 
+  it("its own writes are not taken for changes from outside (the watcher waits for the new fingerprint)", async () => {
+    // The watcher used to compare with the fingerprint taken before the window's own write,
+    // and now and then said "files changed outside this window" after a move or an undo.
+    const dir = salesRepo(emptyRepo);
+    const tui = await openTui(dir, { env });
+    await tui.press('l');
+    const settled = () => new Promise((r) => setTimeout(r, 450)); // past the watcher's debounce and a poll
+    for (let i = 0; i < 4; i++) {
+      await tui.press('>');
+      await tui.waitFor((x) => x.includes('✓'), 10_000, 'the move');
+      await settled();
+      expect(tui.frame()).toContain('proposal → negotiation');
+      await tui.press('u');
+      await tui.waitFor((x) => x.includes('undone'), 10_000, 'the undo');
+      await settled();
+      expect(tui.frame()).toContain('undone');
+    }
+    expect(tui.frame()).not.toContain('changed outside');
+  });
+
   it('w wins the deal (closed_on, the account becomes a customer) in one commit', async () => {
     const dir = salesRepo(emptyRepo);
     const tui = await openTui(dir, { env });

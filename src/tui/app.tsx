@@ -43,6 +43,8 @@ export interface Source {
    * i.e. while loading: the caller reloads.
    */
   baseline(loadStartedAt: number): boolean;
+  /** Drop the fingerprint so that the next check reports a change (a change seen while busy). */
+  forget(): void;
   /** Whether the files differ from the baseline ('poll': only when a folder's mtime moved). */
   changed(kind: WatchKind): boolean;
   watch(onMaybeChanged: (kind: WatchKind) => void): () => void;
@@ -67,6 +69,10 @@ export function openSource(options: { repo?: string | undefined; env: Record<str
       const s = signature(root);
       last = s.sig;
       return s.newest > loadStartedAt;
+    },
+    forget() {
+      last = '';
+      lastFolders = '';
     },
     changed(kind) {
       if (last === undefined) return false;
@@ -204,11 +210,18 @@ export function App(props: AppProps) {
   });
 
   // After the frame is drawn, fingerprint what was loaded; a file changed while loading means load again.
+  // Until then the watcher stays quiet: it would compare with the fingerprint taken before this
+  // window's own write, and call that write a change from outside.
+  const settling = useRef(0);
   const settleBaseline = useCallback(
     (startedAt: number) => {
+      settling.current++;
       setTimeout(() => {
-        if (busy.current) return;
-        if (props.source.baseline(startedAt)) reloadRef.current('updated: files changed outside this window');
+        settling.current--;
+        if (!props.source.baseline(startedAt)) return;
+        // An action is running and reloads when it ends; if it does not, the next check will.
+        if (busy.current) props.source.forget();
+        else reloadRef.current('updated: files changed outside this window');
       }, 0);
     },
     [props.source],
@@ -261,7 +274,7 @@ export function App(props: AppProps) {
   useEffect(
     () =>
       props.source.watch((kind) => {
-        if (busy.current) return;
+        if (busy.current || settling.current > 0) return;
         try {
           if (props.source.changed(kind)) reload('updated: files changed outside this window');
         } catch (e) {
