@@ -1148,6 +1148,20 @@ function journalSlots(paths: readonly string[], journal: Journal): Map<number, E
   return out;
 }
 
+/**
+ * Comparisons of stat values kept in Float64Arrays. Small functions on
+ * purpose: V8 optimises them after a few calls, and then reads the doubles
+ * without boxing each one (the loop calling them runs once per file,
+ * mostly before it is optimised itself).
+ */
+function sameStat(a: Float64Array, ai: number, b: Float64Array, bi: number): boolean {
+  return a[ai] === b[bi] && a[ai + 1] === b[bi + 1] && a[ai + 2] === b[bi + 2] && a[ai + 3] === b[bi + 3];
+}
+
+function before(a: Float64Array, i: number, t: number): boolean {
+  return a[i]! < t;
+}
+
 function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions): TypeLoad {
   const { type, base, journal, writtenAt, started } = o;
   const textFile = options.text && base ? readTextFile(root, type, base.gen) : undefined;
@@ -1180,12 +1194,9 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
       continue;
     }
     let fresh = false;
-    if (st[off + 1]! < racyBefore) {
+    if (before(st, off + 1, racyBefore)) {
       if (j) fresh = j.size === st[off] && j.mtimeMs === st[off + 1] && j.ctimeMs === st[off + 2] && j.ino === st[off + 3];
-      else if (j === undefined && slot >= 0) {
-        const b = slot * 4;
-        fresh = bs![b] === st[off] && bs![b + 1] === st[off + 1] && bs![b + 2] === st[off + 2] && bs![b + 3] === st[off + 3];
-      }
+      else if (j === undefined && slot >= 0) fresh = sameStat(bs!, slot * 4, st, off);
     }
     if (fresh) {
       current[i] = j ?? slot;

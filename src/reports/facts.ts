@@ -203,17 +203,49 @@ function withData<T extends object>(r: ReportRecord, created: number, rest: T): 
   return Object.assign(new Fact(r, r.type, r.id, created), rest) as T & BaseFact;
 }
 
-/** Interactions are most facts: a class of their own keeps making them cheap. */
-class Interaction extends Fact implements InteractionFact {
+/**
+ * Interactions are most facts. Their moments live in one Float64Array per
+ * preparation (four per fact: created, at, due, done; NaN when absent)
+ * rather than in fields, where V8 would box each number in an object of its
+ * own: 100,000 interactions would be 300,000 more objects for the garbage
+ * collector to copy.
+ */
+class Interaction implements InteractionFact {
   constructor(
-    r: ReportRecord,
-    created: number,
+    private readonly record: ReportRecord,
+    private readonly moments: Float64Array,
+    private readonly slot: number,
     readonly kind: string,
-    readonly at: number,
-    readonly dueBy: number | undefined,
-    readonly doneAt: number | undefined,
-  ) {
-    super(r, r.type, r.id, created);
+  ) {}
+
+  get type(): RecordType {
+    return this.record.type;
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get data(): Data {
+    return this.record.data;
+  }
+
+  get created(): number {
+    return this.moments[this.slot * 4]!;
+  }
+
+  get at(): number {
+    return this.moments[this.slot * 4 + 1]!;
+  }
+
+  get dueBy(): number | undefined {
+    const t = this.moments[this.slot * 4 + 2]!;
+    return Number.isNaN(t) ? undefined : t;
+  }
+
+  get doneAt(): number | undefined {
+    const t = this.moments[this.slot * 4 + 3]!;
+    return Number.isNaN(t) ? undefined : t;
   }
 }
 
@@ -235,7 +267,11 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
   const want = new Set<RecordType>(types ?? ['lead', 'opportunity', 'account', 'case', 'interaction']);
   const facts: Facts = { leads: [], opportunities: [], accounts: [], cases: [], interactions: [], skipped: [] };
   const tz = config.timezone;
-  for (const r of records) {
+  // Interactions' moments, four per fact (see Interaction): room for every record, off the heap.
+  const moments = new Float64Array(want.has('interaction') ? records.length * 4 : 0);
+  // An indexed loop: `for…of` allocates a step object per record until V8 optimises the loop.
+  for (let n = 0; n < records.length; n++) {
+    const r = records[n]!;
     if (!want.has(r.type)) continue;
     try {
       if (r.type === 'interaction') {
@@ -255,7 +291,12 @@ export function prepare(records: readonly ReportRecord[], config: Config, asOf: 
             if (dueBy === undefined) throw new Bad(`\`due\` ${show(due)} is not a date or timestamp`);
           }
         }
-        facts.interactions.push(new Interaction(r, created, kind, at, dueBy, until(moment(r, 'done_at', false), asOf)));
+        const slot = facts.interactions.length;
+        moments[slot * 4] = created;
+        moments[slot * 4 + 1] = at;
+        moments[slot * 4 + 2] = dueBy ?? NaN;
+        moments[slot * 4 + 3] = until(moment(r, 'done_at', false), asOf) ?? NaN;
+        facts.interactions.push(new Interaction(r, moments, slot, kind));
         continue;
       }
       if (!(r.type === 'lead' || r.type === 'account' || r.type === 'opportunity' || r.type === 'case')) continue;
