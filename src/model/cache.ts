@@ -937,6 +937,8 @@ export interface LoadOptions {
   onBuild?: (files: number) => void;
   /** Receives each type's paths and their stats (the index worker passes them back). */
   onStats?: (type: RecordType, paths: string[], stats: Float64Array) => void;
+  /** false: only bring the index up to date, make no records (the index worker: the other thread reads them from the index). */
+  records?: boolean;
 }
 
 /**
@@ -1263,6 +1265,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
 
   const records: CrmRecord[] = [];
   const issues: Issue[] = [];
+  if (options.records === false) return { records, issues, reread: changed.length, segments: [] };
   const baseIssues = base !== undefined && Object.keys(base.issues).length > 0;
   const leanSet = new Set(leanFields(type));
   const shared: Source = {

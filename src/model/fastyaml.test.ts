@@ -75,6 +75,18 @@ describe('the plain front-matter reader', () => {
     ["k: {note: 'it''s, fine', to: x}\n", true],
     ['k: [a, [b]]\n', false],
     ['k: {a: "x: y"}\n', true],
+    // Key lines and flow maps are read by character codes, dates and timestamps by shape: the same answers as the patterns.
+    ['k: {at: 2026-01-01,   to: x,\tby: giulia}\n', false],
+    ['k: {at: 2026-01-01,   to: x, by: giulia}\n', true],
+    ['k: {at:x}\n', false],
+    ['a:b\n', false],
+    ['1k: v\n', false],
+    ['_k-1: v\nK2:\n', true],
+    ['a: \n', true],
+    ['a:\n  b: 1\n  c:\n', false],
+    ['a: x\u2028y\n', false],
+    ['when: 2026-02-30T25:61:61Z\nd: 2026-99-99\ne: 2026-01-01T00:00:00+01:00\nf: 20260101\n', true],
+    ['h:\n  - {at: 2026-06-22T13:14:05Z, to: new}\n  - {at: 2026-06-25T09:36:49Z, from: new, to: contacted, by: davide}\n', true],
   ];
   for (const [text, fastPath] of cases) {
     it(`${fastPath ? 'reads' : 'leaves to js-yaml'}: ${JSON.stringify(text).slice(0, 60)}`, () => {

@@ -14,13 +14,54 @@ type Value = unknown;
 const FAIL = Symbol('fail');
 type Result = Value | typeof FAIL;
 
-const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$/;
 /** Words with a meaning in the core schema (null, booleans). */
 const KEYWORD = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 const INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
 const FLOAT = /^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$/;
 /** Things whose meaning in the core schema this reader does not decide. */
 const NUMBERISH = /^[-+.]?[0-9]|^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^\.[0-9]/;
+
+/**
+ * Where the `:` after a key is, or -1: a key line is a key of letters,
+ * digits, `_` and `-` starting with a letter or `_`, then `:` at the end or
+ * before a space (/^([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$/). By character
+ * codes: no match object per line.
+ */
+function keyEnd(line: string): number {
+  const c0 = line.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
+  for (let i = 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 58 /* : */) return i + 1 === line.length || line.charCodeAt(i + 1) === 32 ? i : -1;
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return -1;
+  }
+  return -1;
+}
+
+/** What follows `key: ` (undefined after a bare `key:`); FAIL where that pattern's `.*` would not match (U+2028, U+2029). */
+function keyRest(line: string, colon: number): string | undefined | typeof FAIL {
+  if (colon + 1 === line.length) return undefined;
+  const rest = line.slice(colon + 2);
+  return rest.includes('\u2028') || rest.includes('\u2029') ? FAIL : rest;
+}
+
+/** How many spaces a line starts with. */
+function indentOf(line: string): number {
+  let n = 0;
+  while (line.charCodeAt(n) === 32) n++;
+  return n;
+}
+
+/** `dddd-dd-dd` or `dddd-dd-ddTdd:dd:ddZ`, the dates and timestamps crm writes (text in the core schema). */
+function plainMoment(t: string): boolean {
+  if (t.length !== 10 && t.length !== 20) return false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 45 : i === 10 ? 84 : i === 13 || i === 16 ? 58 : i === 19 ? 90 : -1;
+    if (want === -1 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return true;
+}
 
 /** A plain scalar that starts with a letter and holds none of the characters that could change its meaning. */
 function plainWord(t: string, flow: boolean): boolean {
@@ -43,6 +84,7 @@ function scalar(text: string, flow: boolean): Result {
   if (((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) && (t.length > 5 || !KEYWORD.has(t))) {
     return plainWord(t, flow) ? t : FAIL;
   }
+  if (c0 >= 48 && c0 <= 57 && plainMoment(t)) return t;
   if (t === '' || t === '~' || t === 'null' || t === 'Null' || t === 'NULL') return null;
   if (t === 'true' || t === 'True' || t === 'TRUE') return true;
   if (t === 'false' || t === 'False' || t === 'FALSE') return false;
@@ -121,12 +163,16 @@ function flowValue(text: string): Result {
     const items = flowItems(t.slice(1, -1));
     if (items === FAIL) return FAIL;
     const out: Record<string, Value> = {};
-    for (const it of items) {
-      const m = /^\s*([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?$/.exec(it);
-      if (!m?.[1] || m[1] in out) return FAIL;
-      const v = scalar(m[2] ?? '', true);
+    for (const raw of items) {
+      const it = raw.trimStart();
+      const colon = keyEnd(it);
+      if (colon < 0) return FAIL;
+      const key = it.slice(0, colon);
+      const rest = keyRest(it, colon);
+      if (rest === FAIL || key in out) return FAIL;
+      const v = scalar(rest ?? '', true);
       if (v === FAIL) return FAIL;
-      out[m[1]] = v;
+      out[key] = v;
     }
     return out;
   }
@@ -147,10 +193,11 @@ export function parsePlainYaml(text: string): Record<string, unknown> | undefine
       i++;
       continue;
     }
-    const m = KEY.exec(line);
-    if (!m?.[1] || m[1] in out || m[1] === '__proto__') return undefined;
-    const key = m[1];
-    const rest = m[2];
+    const colon = keyEnd(line);
+    if (colon < 0) return undefined;
+    const key = line.slice(0, colon);
+    const rest = keyRest(line, colon);
+    if (rest === FAIL || key in out || key === '__proto__') return undefined;
     i++;
     if (rest !== undefined && rest.trim() !== '') {
       const v = flowValue(rest);
@@ -168,8 +215,8 @@ export function parsePlainYaml(text: string): Record<string, unknown> | undefine
       out[key] = null;
       continue;
     }
-    const indent = /^( *)/.exec(block[0]!)![1]!.length;
-    if (block.some((l) => /^( *)/.exec(l)![1]!.length !== indent)) return undefined;
+    const indent = indentOf(block[0]!);
+    if (block.some((l) => indentOf(l) !== indent)) return undefined;
     const body = block.map((l) => l.slice(indent));
     if (body.every((l) => l.startsWith('- ') || l === '-')) {
       const list: Value[] = [];
@@ -182,11 +229,14 @@ export function parsePlainYaml(text: string): Record<string, unknown> | undefine
     } else if (indent > 0) {
       const map: Record<string, Value> = {};
       for (const l of body) {
-        const sm = KEY.exec(l);
-        if (!sm?.[1] || sm[1] in map || sm[2] === undefined || sm[2].trim() === '') return undefined;
-        const v = flowValue(sm[2]);
+        const colon = keyEnd(l);
+        if (colon < 0) return undefined;
+        const sub = l.slice(0, colon);
+        const rest = keyRest(l, colon);
+        if (rest === FAIL || rest === undefined || sub in map || rest.trim() === '') return undefined;
+        const v = flowValue(rest);
         if (v === FAIL) return undefined;
-        map[sm[1]] = v;
+        map[sub] = v;
       }
       out[key] = map;
     } else {

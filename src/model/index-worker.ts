@@ -13,7 +13,7 @@ const done = new Int32Array(flag);
 try {
   // The stats this thread took, so that the other thread need not stat these files again.
   const seen: { type: RecordType; paths: string; stats: Float64Array }[] = [];
-  loadTypes(root, types, { single: true, opened, onStats: (type, paths, stats) => seen.push({ type, paths: paths.join('\u0000'), stats: stats.slice() }) });
+  loadTypes(root, types, { single: true, opened, records: false, onStats: (type, paths, stats) => seen.push({ type, paths: paths.join('\u0000'), stats: stats.slice() }) });
   port.postMessage(seen);
   Atomics.store(done, 0, 1);
 } catch {
