@@ -3,7 +3,7 @@
     {
       "target_name": "crm_stat",
       "conditions": [
-        ["OS!='win'", { "sources": ["native/stat.c"], "cflags": ["-O2", "-std=gnu11"] }]
+        ["OS!='win'", { "sources": ["native/stat.c", "native/read.c"], "cflags": ["-O2", "-std=gnu11"] }]
       ]
     }
   ]

@@ -19,6 +19,9 @@
  * `helper`, a thread starts taking chunks of paths at once. finish(job)
  * takes chunks on the calling thread until none are left, waits for the
  * helper and returns how many paths the helper stat-ed.
+ *
+ * The module also exports read() (native/read.c); the folder cursor both
+ * use is native/cursor.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +34,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "cursor.h"
+#include "read.h"
 
 #define CHUNK 512
 
@@ -48,38 +54,12 @@ typedef struct {
   int finished;
 } job_t;
 
-/* The folder a thread last opened, so that a run of files in one folder costs one open. */
-typedef struct {
-  int root_fd;
-  int dir_fd;
-  const char *dir; /* points into joined */
-  size_t dir_len;
-} cursor_t;
-
 static void stat_one(job_t *job, cursor_t *c, size_t i) {
-  const char *p = job->joined + job->starts[i];
-  const char *slash = strrchr(p, '/');
+  const char *name;
+  int at = cursor_at(c, job->joined + job->starts[i], &name);
   struct stat st;
-  int ok;
+  int ok = at >= 0 && fstatat(at, name, &st, 0) == 0;
   double *o = job->out + i * 4;
-  if (slash != NULL && c->root_fd >= 0) {
-    size_t len = (size_t)(slash - p);
-    if (c->dir == NULL || c->dir_len != len || memcmp(c->dir, p, len) != 0) {
-      char dir[4096];
-      if (c->dir_fd >= 0) close(c->dir_fd);
-      c->dir_fd = -1;
-      c->dir = p;
-      c->dir_len = len;
-      if (len < sizeof dir) {
-        memcpy(dir, p, len);
-        dir[len] = 0;
-        c->dir_fd = openat(c->root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      }
-    }
-    ok = c->dir_fd >= 0 ? fstatat(c->dir_fd, slash + 1, &st, 0) == 0 : fstatat(c->root_fd, p, &st, 0) == 0;
-  } else {
-    ok = c->root_fd >= 0 ? fstatat(c->root_fd, p, &st, 0) == 0 : 0;
-  }
   if (ok && S_ISREG(st.st_mode)) {
     o[0] = (double)st.st_size;
     o[1] = (double)st.st_mtim.tv_sec * 1e3 + (double)st.st_mtim.tv_nsec / 1e6;
@@ -92,7 +72,7 @@ static void stat_one(job_t *job, cursor_t *c, size_t i) {
 
 /* Take chunks until none are left; returns how many paths this thread stat-ed. */
 static size_t drain(job_t *job) {
-  cursor_t c = {open(job->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), -1, NULL, 0};
+  cursor_t c = cursor_open(job->root);
   size_t done = 0;
   for (;;) {
     size_t from = atomic_fetch_add(&job->next, CHUNK);
@@ -101,8 +81,7 @@ static size_t drain(job_t *job) {
     for (size_t i = from; i < to; i++) stat_one(job, &c, i);
     done += to - from;
   }
-  if (c.dir_fd >= 0) close(c.dir_fd);
-  if (c.root_fd >= 0) close(c.root_fd);
+  cursor_close(&c);
   return done;
 }
 
@@ -241,5 +220,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "start", fn);
   napi_create_function(env, "finish", NAPI_AUTO_LENGTH, finish, NULL, &fn);
   napi_set_named_property(env, exports, "finish", fn);
+  napi_create_function(env, "read", NAPI_AUTO_LENGTH, crm_read, NULL, &fn);
+  napi_set_named_property(env, exports, "read", fn);
   return exports;
 }

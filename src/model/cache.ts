@@ -42,6 +42,7 @@ import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { startNativeStats, statFiles, type StatJob } from './stat-files.js';
 import { parseTimestamp } from './timestamp.js';
 import { readStated } from './read-stated.js';
+import { batchReader } from './read-files.js';
 import { ByteColumn } from './byte-column.js';
 import { processAlive } from './process-alive.js';
 import { readRecordFile } from './validate.js';
@@ -397,11 +398,11 @@ function openType(root: string, type: RecordType, pre?: { file: BaseFile | undef
 }
 
 
-function readEntry(root: string, type: RecordType, path: string, st: Float64Array, i: number): Entry {
+function readEntry(root: string, type: RecordType, path: string, st: Float64Array, i: number, text?: string): Entry {
   const base = { size: st[i * 4]!, mtimeMs: st[i * 4 + 1]!, ctimeMs: st[i * 4 + 2]!, ino: st[i * 4 + 3]! };
   let raw: string;
   try {
-    raw = readStated(`${root}/${path}`, base.size);
+    raw = text ?? readStated(`${root}/${path}`, base.size);
   } catch (e) {
     return { ...base, text: '', issues: [{ path, line: 1, code: 'unreadable', message: `cannot read: ${(e as Error).message}`, severity: 'error' }] };
   }
@@ -1184,6 +1185,8 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   const racyBefore = writtenAt - RACY_MS;
   // With the base's own paths (sorted), journal lines are found by slot: no string lookup per file.
   const journalAt = sameAsBase ? journalSlots(base.paths, journal) : undefined;
+  // A first build reads every file: in batches, where the native module can.
+  const reader = base ? undefined : batchReader(root, o.paths, st);
   for (let i = 0; i < n; i++) {
     const path = o.paths[i]!;
     const off = i * 4;
@@ -1204,7 +1207,7 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
       current[i] = j ?? slot;
       continue;
     }
-    const next = readEntry(root, type, path, st, i);
+    const next = readEntry(root, type, path, st, i, reader?.text(i));
     if (built && next.json !== undefined) {
       // A first build holds every record until the index is written: its JSON waits off the heap.
       next.jsonAt = built.push(next.json);

@@ -18,10 +18,9 @@
  * exactly what fs.statSync does.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { nativeModule, type NativeModule } from './native.js';
 
 /** Below this many files a worker costs more to start than it saves. */
 const WORKER_MIN = 24_000;
@@ -123,35 +122,24 @@ function statRange(root: string, paths: readonly string[], out: Float64Array, fr
   for (let i = from; i < to; i++) helpers.statInto(raw, fs.statSync, `${root}/${paths[i]}`, out, i * 4);
 }
 
-/** The native stat module (native/stat.c), built by `npm install` where a C compiler is available. */
-interface NativeStat {
-  start(root: string, paths: string | Buffer, out: Float64Array, helper: boolean): unknown;
-  finish(job: unknown): number;
-}
-let native: NativeStat | null | undefined;
+let native: NativeModule | null | undefined;
 
 /**
- * The native module, if it was built and answers exactly what fs.statSync
+ * The native module (native.ts), if it answers exactly what fs.statSync
  * does for a file, a missing path and a folder; otherwise undefined, and
- * stats are taken from JavaScript. CRM_NO_NATIVE=1 turns it off.
+ * stats are taken from JavaScript.
  */
-function nativeStat(): NativeStat | undefined {
+function nativeStat(): NativeModule | undefined {
   if (native !== undefined) return native ?? undefined;
   native = null;
-  if (process.env.CRM_NO_NATIVE) return undefined;
   try {
-    const load = createRequire(import.meta.url);
-    // dist/chunks/*.js, dist/*.js or src/model/*.ts: the build folder is at the package root.
-    for (const rel of ['../../build/Release/crm_stat.node', '../build/Release/crm_stat.node']) {
-      const file = new URL(rel, import.meta.url);
-      if (file.protocol !== 'file:' || !fs.existsSync(file)) continue;
-      const m = load(fileURLToPath(file)) as NativeStat;
+    const m = nativeModule();
+    if (m) {
       const dir = dirname(process.execPath);
       const out = new Float64Array(12);
       m.finish(m.start(dir, [basename(process.execPath), `${basename(process.execPath)}.no-such-file`, '.'].join('\u0000'), out, false));
       const ref = fs.statSync(process.execPath);
       if (out[0] === ref.size && out[1] === ref.mtimeMs && out[2] === ref.ctimeMs && out[3] === ref.ino && out[4] === -1 && out[8] === -1) native = m;
-      break;
     }
   } catch {
     native = null;
@@ -184,7 +172,7 @@ export interface StatJob {
   finish(): Float64Array;
 }
 
-function startNative(fast: NativeStat, root: string, joined: string | Buffer, n: number, options: StatOptions): StatJob {
+function startNative(fast: NativeModule, root: string, joined: string | Buffer, n: number, options: StatOptions): StatJob {
   const out = new Float64Array(n * 4);
   const helper = n >= (options.workerMin ?? NATIVE_HELPER_MIN) && n > 1 && !process.env.CRM_NO_WORKERS;
   const job = fast.start(root, joined, out, helper);
