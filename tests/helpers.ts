@@ -88,7 +88,8 @@ export function cleanup(): void {
 /** A temporary copy of examples/crm-repo as its own git repository with one commit. */
 export function exampleRepo(): string {
   const dir = tempDir();
-  cpSync(EXAMPLE, dir, { recursive: true });
+  // Not the example's own index (left by running crm there): every test starts as a fresh clone does.
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.startsWith(join(EXAMPLE, '.crm')) });
   git(dir, ['init', '-q', '-b', 'main']);
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'example']);

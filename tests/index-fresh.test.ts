@@ -127,6 +127,32 @@ describe('the index', () => {
     expect(count()).toBe(n);
   });
 
+  it('keeps its paths in order when folders listed one by one are not (a file beside a subfolder whose name sorts differently)', () => {
+    // contacts/a-sub/ sorts before contacts/b.md as a path, after contacts/a…md as a name: the listing is re-sorted.
+    const dir = exampleRepo();
+    mkdirSync(join(dir, 'contacts', 'a-sub'));
+    write(dir, 'contacts/a-sub/misplaced.md', '---\nname: Not Here\ncreated: 2026-11-01T10:00:00Z\n---\n');
+    write(dir, 'contacts/zz-last.md', '---\nname: Zoe Last\ncreated: 2026-11-01T10:00:00Z\n---\n');
+    ageRecords(dir);
+    const first = crm(dir, ['list', 'contacts', '--json']);
+    expect(first.stderr).toContain('contacts/a-sub/misplaced.md');
+    // The base file starts with its paths (a 4-byte length, then NUL-joined): they are in order, as lookups by path assume.
+    const baseFile = readdirSync(join(dir, '.crm', 'index')).find((f) => /^contact\.v\d+\.bin$/.test(f))!;
+    const buf = readFileSync(join(dir, '.crm', 'index', baseFile));
+    const paths = buf.toString('utf8', 4, 4 + buf.readUInt32LE(0)).split('\u0000');
+    expect(paths).toContain('contacts/a-sub/misplaced.md');
+    expect(paths).toEqual([...paths].sort());
+    const files = readdirSync(join(dir, 'contacts')).filter((f) => f.endsWith('.md')).sort();
+    // An edit behind crm's back to the last file and to one before the subfolder: found by their place in the index.
+    for (const f of [files[files.length - 1]!, files[0]!]) {
+      const text = read(dir, `contacts/${f}`);
+      const name = /^name: (.*)$/m.exec(text)![1]!;
+      sameSizeEdit(join(dir, 'contacts', f), `name: ${name}`, `name: ${'Q'.repeat(name.length)}`);
+      expect(names(dir)).toContain('Q'.repeat(name.length));
+    }
+    expect(crm(dir, ['list', 'contacts', '--json']).stdout).toBe(crm(dir, ['list', 'contacts', '--json'], { CRM_NO_INDEX: '1' }).stdout);
+  });
+
   it('follows a checkout of another branch', () => {
     const dir = exampleRepo();
     names(dir);

@@ -368,6 +368,9 @@ function openType(root: string, type: RecordType, pre?: { file: BaseFile | undef
           if (depth < 4) subdirs.push(p);
         } else if (isFile) files.push(p);
       }
+      // In order here, so that the paths of all folders usually come out in order (checked below).
+      files.sort();
+      subdirs.sort();
       relisted.set(rel, files);
     }
     for (const sd of subdirs) walk(sd, depth + 1);
@@ -391,8 +394,11 @@ function openType(root: string, type: RecordType, pre?: { file: BaseFile | undef
     for (const p of base?.paths ?? []) if (journal.entries.get(p) !== null && keep(p)) out.push(p);
     for (const p of journal.added) if (journal.entries.get(p) && keep(p)) out.push(p);
     for (const files of relisted.values()) for (const p of files) out.push(p);
-    out.sort();
-    paths = out.filter((p, i) => i === 0 || out[i - 1] !== p);
+    // Sorted and without repeats; folders listed in order usually give that already (one pass to check).
+    let ordered = true;
+    for (let i = 1; i < out.length && ordered; i++) ordered = out[i - 1]! < out[i]!;
+    if (!ordered) out.sort();
+    paths = ordered ? out : out.filter((p, i) => i === 0 || out[i - 1] !== p);
   }
   return { type, started, base, journal, writtenAt, paths, dirsNow, dirStatsNow, dirChanges };
 }
