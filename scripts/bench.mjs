@@ -105,8 +105,12 @@ function timing(stderr, key) {
 }
 
 const rows = [];
-function row(size, operation, ms, reference, refLabel, target, ok, extra = '') {
-  rows.push({ size, operation, ms, reference, refLabel, ratio: reference ? ms / reference : null, target, ok, extra });
+/** The issue's targets are set at 100k records: at other sizes a row shows its figures, not a verdict. */
+const TARGET_SIZE = 100000;
+
+function row(size, operation, ms, reference, refLabel, target, ok, extra = '', targetSize = TARGET_SIZE) {
+  const judged = targetSize === null || size === targetSize;
+  rows.push({ size, operation, ms, reference, refLabel, ratio: reference ? ms / reference : null, target: judged || !target ? target : `(at ${targetSize / 1000}k)`, ok: judged ? ok : null, extra });
 }
 
 const hasCommand = (name) => run(process.execPath, [BIN, name, '--help'], { allowFail: true }).status === 0;
@@ -192,9 +196,9 @@ for (const size of sizes) {
     const board = measure(() => crm(repo, ['board', '--once', '--width', '80', '--height', '24']).ms);
     // The target is set for 10k records; other sizes are shown for information.
     const boardTarget = size <= 10000;
-    row(size, 'crm board: first screen (index fresh)', board, listAll.op, 'crm list', boardTarget ? '≤ 500 ms' : '(10k only)', boardTarget ? board <= 500 : true);
+    row(size, 'crm board: first screen (index fresh)', board, listAll.op, 'crm list', boardTarget ? '≤ 500 ms' : '(10k only)', boardTarget ? board <= 500 : null, '', null);
   }
-  row(size, 'floor: read every file (node, sync)', floor, null, '', '', true);
+  row(size, 'floor: read every file (node, sync)', floor, null, '', '', null, '', null);
 }
 
 const fmt = (x, unit = 'ms') => (x === null || Number.isNaN(x) ? '–' : unit === 'MB' ? `${x.toFixed(0)} MB` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
@@ -207,7 +211,7 @@ for (const r of rows) {
     r.reference ? `${fmt(r.reference)} (${r.refLabel})` : '',
     r.ratio === null ? '' : `${r.ratio.toFixed(2)} ×`,
     r.target,
-    r.ok ? 'yes' : 'NO',
+    r.ok === null ? '–' : r.ok ? 'yes' : 'NO',
   ]);
 }
 const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
