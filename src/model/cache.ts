@@ -42,7 +42,7 @@ import { headOf, joinTexts, textOf, type Joined } from './search-text.js';
 import { startNativeStats, statFiles, type StatJob } from './stat-files.js';
 import { parseTimestamp } from './timestamp.js';
 import { readStated } from './read-stated.js';
-import { batchReader } from './read-files.js';
+import { batchReader, usesNativeRead } from './read-files.js';
 import { ByteColumn } from './byte-column.js';
 import { processAlive } from './process-alive.js';
 import { readRecordFile } from './validate.js';
@@ -996,25 +996,36 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
     mark('columns');
   };
   let statsOf: (o: Opened, at: number) => Float64Array;
+  const byReader = (o: Opened) => !o.base && o.paths.length > 0 && usesNativeRead();
   if (early && !built) {
     during();
     const stats = early.job.finish();
     statsOf = (o) => early.statsFor(o, stats);
   } else {
     early?.job.finish();
+    // A type without an index is read whole: the native read stats each file as it opens it (no pass of its own).
+    const statted = here.filter((o) => !byReader(o));
     const all: string[] = [];
-    for (const o of here) for (const p of o.paths) all.push(p);
+    for (const o of statted) for (const p of o.paths) all.push(p);
     // While the index worker runs, both cores are busy: stat on this thread only.
-    const stats = statFiles(root, here.length === 1 ? here[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
-    statsOf = (o, at) => stats.subarray(at * 4, (at + o.paths.length) * 4);
+    const stats = statFiles(root, statted.length === 1 ? statted[0]!.paths : all, options.single || built ? { workerMin: Infinity, during } : { during });
+    const offset = new Map<RecordType, number>();
+    let n = 0;
+    for (const o of statted) {
+      offset.set(o.type, n);
+      n += o.paths.length;
+    }
+    statsOf = (o) => {
+      const from = offset.get(o.type);
+      return from === undefined ? new Float64Array(o.paths.length * 4) : stats.subarray(from * 4, (from + o.paths.length) * 4);
+    };
   }
   mark('stat');
-  let at = 0;
   for (const o of here) {
-    const st = statsOf(o, at);
-    at += o.paths.length;
+    const st = statsOf(o, 0);
+    loads.set(o.type, finishType(root, o, st, options, byReader(o)));
+    // After finishType: the stats of a type read whole are taken as its files are read.
     options.onStats?.(o.type, o.paths, st);
-    loads.set(o.type, finishType(root, o, st, options));
   }
   if (built) {
     // The worker's types now have a fresh index (or, if it failed, are built here as usual).
@@ -1189,7 +1200,7 @@ function before(a: Float64Array, i: number, t: number): boolean {
   return a[i]! < t;
 }
 
-function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions): TypeLoad {
+function finishType(root: string, o: Opened, st: Float64Array, options: LoadOptions, statByReader = false): TypeLoad {
   const { type, base, journal, writtenAt, started } = o;
   const textFile = options.text && base ? readTextFile(root, type, base.gen) : undefined;
   const column = base ? new JsonColumn(root, type, base.gen) : undefined;
@@ -1210,8 +1221,9 @@ function finishType(root: string, o: Opened, st: Float64Array, options: LoadOpti
   // With the base's own paths (sorted), journal lines are found by slot: no string lookup per file.
   const journalAt = sameAsBase ? journalSlots(base.paths, journal) : undefined;
   // A first build reads every file: in batches, where the native module can.
-  const reader = base ? undefined : batchReader(root, o.paths, st);
+  const reader = base ? undefined : batchReader(root, o.paths, st, { stat: statByReader });
   for (let i = 0; i < n; i++) {
+    reader?.load(i);
     const path = o.paths[i]!;
     const off = i * 4;
     const slot = sameAsBase ? i : (slotOf?.get(path) ?? -1);

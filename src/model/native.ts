@@ -13,8 +13,11 @@ export interface NativeModule {
   /** native/stat.c: stat NUL-joined paths into 4 numbers each, optionally with a helper thread. */
   start(root: string, paths: string | Buffer, out: Float64Array, helper: boolean): unknown;
   finish(job: unknown): number;
-  /** native/read.c: read files whose sizes were stat-ed into `out`; `at` gets start and length (or -1, -2) per path. */
-  read?(root: string, paths: string, sizes: Float64Array, out: Buffer, at: Float64Array): void;
+  /**
+   * native/read.c: read files into `out`; `at` gets start and length (or -1, -2) per path. Either their
+   * stat-ed `sizes` are given, or `stats` (4 numbers per path) is filled by stat-ing each open file.
+   */
+  read?(root: string, paths: string, sizes: Float64Array | null, out: Buffer, at: Float64Array, stats?: Float64Array): void;
 }
 
 let loaded: NativeModule | null | undefined;
