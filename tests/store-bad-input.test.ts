@@ -170,6 +170,10 @@ describe('reading commands skip unreadable files, say which, and show everything
         expect(r.stderr).toMatch(/hint: Fix the file by hand/);
       }
     }
+    // show lists the other unreadable files, not again the one it was asked for (that is the error).
+    const show = crm(dir, ['show', 'broken-yaml']);
+    expect(show.stderr).toContain('  leads/conflict.md:4: ');
+    expect(show.stderr).not.toContain('  leads/broken-yaml.md:5: ');
     expect(gitStatus(dir)).toBe('');
   });
 });

@@ -7,6 +7,7 @@
  * timeline.
  */
 import type { Command } from 'commander';
+import { CrmError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { CardData } from '../model/card.js';
 import type { CrmRecord } from '../model/record.js';
@@ -30,7 +31,9 @@ export async function runShow(io: Io, cmd: Command, o: ShowOptions): Promise<voi
   try {
     record = findRecord(loaded.records, o.ref, undefined, loaded.issues);
   } catch (e) {
-    warnSkipped(io, loaded.issues);
+    // The other files that could not be read; the one asked for is the error itself.
+    const where = e instanceof CrmError ? e.where : undefined;
+    warnSkipped(io, where ? loaded.issues.filter((i) => `${i.path}:${i.line}` !== where) : loaded.issues);
     throw e;
   }
   const { recordTitle, referencesOf, historyOf, recordKey } = await import('../model/record.js');
