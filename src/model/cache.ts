@@ -995,7 +995,7 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
     for (const o of here) for (const f of options.columns ?? []) if (o.base?.lean.has(f)) o.base.lean.column(f);
     mark('columns');
   };
-  let statsOf: (o: Opened, at: number) => Float64Array;
+  let statsOf: (o: Opened) => Float64Array;
   const byReader = (o: Opened) => !o.base && o.paths.length > 0 && usesNativeRead();
   if (early && !built) {
     during();
@@ -1022,7 +1022,7 @@ export function loadTypes(root: string, types: readonly RecordType[], options: L
   }
   mark('stat');
   for (const o of here) {
-    const st = statsOf(o, 0);
+    const st = statsOf(o);
     loads.set(o.type, finishType(root, o, st, options, byReader(o)));
     // After finishType: the stats of a type read whole are taken as its files are read.
     options.onStats?.(o.type, o.paths, st);
